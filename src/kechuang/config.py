@@ -1,0 +1,102 @@
+"""Typed settings, read from ``KECHUANG_*`` environment variables (and an optional ``.env``).
+
+Every option has a type, a default and a description; ``docs/settings.md`` documents each one and
+a test fails when one is missing there. In production the settings refuse the development secret
+and debug mode, so a forgotten variable stops the server instead of weakening it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET_KEY = "kechuang-development-secret-change-me"  # noqa: S105 -- refused in production
+"""The default secret: fine on a laptop, refused when ``environment`` is ``production``."""
+
+
+class Environment(StrEnum):
+    """Where the installation runs; production turns on the safety checks."""
+
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """All run-time options of Kechuang. Read once per process via :func:`get_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KECHUANG_", env_file=".env", extra="ignore", validate_default=True
+    )
+
+    environment: Environment = Field(
+        Environment.DEVELOPMENT,
+        description="development or production; production refuses default secrets and debug.",
+    )
+    debug: bool = Field(False, description="Show tracebacks and enable debug tooling.")
+    secret_key: str = Field(
+        DEVELOPMENT_SECRET_KEY,
+        description="Secret for signing sessions, CSRF tokens and salting visit hashes.",
+    )
+    data_dir: Path = Field(
+        Path("var"),
+        description="Directory for the embedded database, indexes, outbox and backups.",
+    )
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL; empty means the SQLite file <data_dir>/kechuang.sqlite3.",
+    )
+    sql_echo: bool = Field(False, description="Log every SQL statement (debugging only).")
+    default_language: Literal["zh", "en"] = Field(
+        "zh", description="Interface language when the user has not chosen one."
+    )
+    page_size: int = Field(50, ge=1, le=1000, description="Default page size of list services.")
+    max_page_size: int = Field(
+        500, ge=1, le=100000, description="Largest page size a list service will return."
+    )
+    password_min_length: int = Field(
+        10, ge=8, le=256, description="Minimum length of a user's password."
+    )
+    session_lifetime_hours: int = Field(
+        12, ge=1, description="How long a sign-in session stays valid without activity."
+    )
+    api_token_lifetime_days: int = Field(
+        365, ge=1, description="Default validity of a newly issued API token."
+    )
+    password_reset_lifetime_minutes: int = Field(
+        60, ge=5, description="How long a password-reset link stays valid."
+    )
+
+    @model_validator(mode="after")
+    def _resolve_and_guard(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'kechuang.sqlite3'}"
+        if self.environment is Environment.PRODUCTION:
+            problems = []
+            if self.secret_key == DEVELOPMENT_SECRET_KEY or len(self.secret_key) < 32:
+                problems.append(
+                    "KECHUANG_SECRET_KEY 为默认值或过短（至少 32 个字符）/ "
+                    "KECHUANG_SECRET_KEY is the default or shorter than 32 characters"
+                )
+            if self.debug:
+                problems.append(
+                    "生产环境不得开启 KECHUANG_DEBUG / KECHUANG_DEBUG must be off in production"
+                )
+            if problems:
+                raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the embedded SQLite database is in use."""
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests call ``get_settings.cache_clear()`` after changing env."""
+    return Settings()
