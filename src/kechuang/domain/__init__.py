@@ -6,7 +6,7 @@ Import the models from here: ``from kechuang.domain import Demand, Expert, Actor
 
 from kechuang.domain.achievement import Achievement, AchievementStatus, TransferMode
 from kechuang.domain.audit import AuditEntry
-from kechuang.domain.common import Page, Record, Upserted, utcnow, validate
+from kechuang.domain.common import Change, Page, Record, Upserted, utcnow, validate
 from kechuang.domain.demand import (
     ConfidentialityTier,
     Demand,
@@ -53,6 +53,7 @@ __all__ = [
     "Actor",
     "ApiToken",
     "AuditEntry",
+    "Change",
     "Commitment",
     "ConfidentialityTier",
     "Conflict",

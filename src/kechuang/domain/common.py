@@ -199,3 +199,15 @@ def validate(model: type[M], data: Mapping[str, Any] | BaseModel, row: int | Non
         return model.model_validate(raw)
     except pydantic.ValidationError as error:
         raise ValidationError.of_details(details_from_pydantic(error, row)) from None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One committed change, handed to after-commit hooks (e.g. the matcher re-indexes)."""
+
+    kind: str
+    """Aggregate name: region, organisation, expert, volunteer, achievement, demand, docking ..."""
+    id: int
+    action: str
+    """create, update, archive, transition ..."""
+    region_id: int | None = None
