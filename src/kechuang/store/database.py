@@ -1,0 +1,63 @@
+"""Engines: one per database URL per process, with SQLite tuned for a small multi-user server.
+
+SQLite gets foreign keys on, WAL journaling (readers do not block the writer) and a busy timeout;
+the parent directory of the file is created on first use so the embedded default needs no set-up.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+import kechuang.store.guards  # noqa: F401 -- registers the audit-log triggers on create_all
+from kechuang.config import get_settings
+
+_ENGINES: dict[str, Engine] = {}
+_LOCK = threading.Lock()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """A new engine for ``url`` (callers normally want :func:`engine_for`)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 10}
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def engine_for(url: str | None = None) -> Engine:
+    """The shared engine for ``url`` (default: the configured database)."""
+    settings = get_settings()
+    key = url or settings.database_url
+    with _LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            engine = _ENGINES[key] = make_engine(key, echo=settings.sql_echo)
+        return engine
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (tests, forks, backup/restore)."""
+    with _LOCK:
+        for engine in _ENGINES.values():
+            engine.dispose()
+        _ENGINES.clear()

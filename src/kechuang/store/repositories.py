@@ -1,0 +1,732 @@
+"""Repositories: one per aggregate, all built on one generic base that maps rows to domain models.
+
+A repository loads an aggregate with its children in bulk (one query per child table for a whole
+page, never one per record) and writes it back, children included. It never commits: the unit of
+work does. Filters are keyword arguments with one meaning everywhere: ``q`` (substring of the
+search columns), ``include_archived``, ``industry_code`` / ``discipline_code`` (code or any
+descendant, by prefix), ``<column>_in`` (membership) and ``<column>`` (equality).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, String, cast, delete, false, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from kechuang.domain import (
+    Achievement,
+    AuditEntry,
+    Demand,
+    Docking,
+    DockingHistoryEntry,
+    Event,
+    Expert,
+    HonourList,
+    NdaAcceptance,
+    Organisation,
+    Region,
+    RegionDocking,
+    User,
+    Volunteer,
+    Work,
+)
+from kechuang.domain.common import Record, utcnow
+from kechuang.domain.event import Participation
+from kechuang.domain.honour import HonourEntry, Nomination, ReviewRound
+from kechuang.domain.user import ApiToken
+from kechuang.store import tables as t
+
+M = TypeVar("M", bound=Record)
+C = TypeVar("C", bound=BaseModel)
+_CHUNK = 900
+"""Ids per IN (...) list, below SQLite's historic limit of 999 bound variables."""
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def _json_columns(row_class: type[t.Base]) -> frozenset[str]:
+    return frozenset(
+        column.key
+        for column in row_class.__table__.columns
+        if column.type.__class__.__name__ == "JSON"
+    )
+
+
+class Repository(Generic[M]):
+    """Generic repository: get / add / save / page / all / count for one aggregate."""
+
+    model: ClassVar[type[Record]]
+    row_class: ClassVar[type[Any]]
+    search_columns: ClassVar[tuple[str, ...]] = ("name",)
+    children: ClassVar[frozenset[str]] = frozenset()
+    """Model fields stored in child tables, loaded by :meth:`_load_children`."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        table_columns = {column.key for column in self.row_class.__table__.columns}
+        self._fields = (table_columns & set(self.model.model_fields)) - self.children
+        self._json = _json_columns(self.row_class) & self._fields
+
+    # -- mapping -------------------------------------------------------------------------------
+
+    def _values(self, model: Record) -> dict[str, Any]:
+        values = model.model_dump(include=self._fields - self._json - {"id"})
+        values.update(model.model_dump(mode="json", include=set(self._json)))
+        return values
+
+    def _to_models(self, rows: Sequence[Any]) -> list[M]:
+        data = [{name: getattr(row, name) for name in self._fields} for row in rows]
+        if self.children and rows:
+            self._load_children([row.id for row in rows], {d["id"]: d for d in data})
+        return [self.model.model_validate(item) for item in data]  # type: ignore[misc]
+
+    def _load_children(self, ids: list[int], by_id: dict[int, dict[str, Any]]) -> None:
+        """Fill the child fields of ``by_id`` (rows' data keyed by id) in bulk."""
+
+    def _write_children(self, model: M, row_id: int) -> None:
+        """Write the child fields of ``model``; called after the root row has an id."""
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def get(self, record_id: int) -> M | None:
+        """The aggregate with this id, or None."""
+        row = self.session.get(self.row_class, record_id)
+        return None if row is None else self._to_models([row])[0]
+
+    def get_many(self, record_ids: Collection[int]) -> dict[int, M]:
+        """Aggregates by id (missing ids are simply absent)."""
+        ids = sorted(set(record_ids))
+        rows: list[Any] = []
+        for chunk in _chunks(ids):
+            rows.extend(
+                self.session.scalars(select(self.row_class).where(self.row_class.id.in_(chunk)))
+            )
+        return {model.id: model for model in self._to_models(rows) if model.id is not None}
+
+    def _column(self, name: str) -> InstrumentedAttribute[Any]:
+        column: InstrumentedAttribute[Any] = getattr(self.row_class, name)
+        return column
+
+    def _condition(self, key: str, value: Any) -> ColumnElement[bool] | None:
+        """Subclasses handle their special filters here; None means 'use the generic rule'."""
+        return None
+
+    def conditions(self, filters: dict[str, Any]) -> list[ColumnElement[bool]]:
+        """Translate keyword filters into SQL conditions (see the module docstring)."""
+        result: list[ColumnElement[bool]] = []
+        if not filters.pop("include_archived", False) and "archived" in self._fields:
+            result.append(self._column("archived").is_(False))
+        for key, value in filters.items():
+            if value is None:
+                continue
+            special = self._condition(key, value)
+            if special is not None:
+                result.append(special)
+            elif key == "q":
+                pattern = f"%{value.strip()}%"
+                result.append(
+                    or_(*(self._column(name).ilike(pattern) for name in self.search_columns))
+                )
+            elif key in ("industry_code", "discipline_code"):
+                column = self._column(f"{key}s")
+                result.append(cast(column, String).like(f'%"{value}%'))
+            elif key.endswith("_in"):
+                members = list(value)
+                column = self._column(key[:-3])
+                result.append(column.in_(members) if members else false())
+            else:
+                result.append(self._column(key) == value)
+        return result
+
+    def page(self, *, offset: int = 0, limit: int = 50, **filters: Any) -> tuple[list[M], int]:
+        """One page of aggregates matching ``filters`` (ordered by id) and the total count."""
+        where = self.conditions(filters)
+        total = self.session.scalar(select(func.count()).select_from(self.row_class).where(*where))
+        rows = self.session.scalars(
+            select(self.row_class)
+            .where(*where)
+            .order_by(self.row_class.id)
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        return self._to_models(rows), int(total or 0)
+
+    def all(self, **filters: Any) -> list[M]:
+        """Every aggregate matching ``filters``; children loaded in bulk."""
+        rows = self.session.scalars(
+            select(self.row_class).where(*self.conditions(filters)).order_by(self.row_class.id)
+        ).all()
+        return self._to_models(rows)
+
+    def count(self, **filters: Any) -> int:
+        """How many aggregates match ``filters`` (one SELECT COUNT)."""
+        total = self.session.scalar(
+            select(func.count()).select_from(self.row_class).where(*self.conditions(filters))
+        )
+        return int(total or 0)
+
+    def find_one(self, **filters: Any) -> M | None:
+        """The first aggregate matching ``filters`` (archived included), or None."""
+        filters.setdefault("include_archived", True)
+        row = self.session.scalars(
+            select(self.row_class)
+            .where(*self.conditions(filters))
+            .order_by(self.row_class.id)
+            .limit(1)
+        ).first()
+        return None if row is None else self._to_models([row])[0]
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def add(self, model: M) -> M:
+        """Insert a new aggregate (``model.id`` must be None) and return it as stored."""
+        if model.id is not None:
+            raise ValueError("add() takes a model without id")
+        now = utcnow()
+        row = self.row_class(**{**self._values(model), "created_at": now, "updated_at": now})
+        self.session.add(row)
+        self.session.flush()
+        self._write_children(model, row.id)
+        self.session.flush()
+        stored = self.get(row.id)
+        assert stored is not None
+        return stored
+
+    def save(self, model: M) -> M:
+        """Write back a changed aggregate (children included) and return it as stored."""
+        assert model.id is not None
+        row = self.session.get(self.row_class, model.id)
+        if row is None:
+            raise LookupError(model.id)
+        values = self._values(model)
+        values.pop("created_at", None)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.updated_at = utcnow()
+        self.session.flush()
+        self._write_children(model, model.id)
+        self.session.flush()
+        self.session.expire(row)
+        stored = self.get(model.id)
+        assert stored is not None
+        return stored
+
+    # -- helpers for children ------------------------------------------------------------------
+
+    def _child_rows(self, row_class: type[Any], fk: str, ids: list[int], order: str) -> list[Any]:
+        rows: list[Any] = []
+        parent = getattr(row_class, fk)
+        for chunk in _chunks(ids):
+            rows.extend(
+                self.session.scalars(
+                    select(row_class)
+                    .where(parent.in_(chunk))
+                    .order_by(parent, getattr(row_class, order))
+                )
+            )
+        return rows
+
+    def _sync_children(
+        self,
+        row_class: type[Any],
+        fk: str,
+        parent_id: int,
+        items: Sequence[BaseModel],
+        extra: Callable[[int, BaseModel], dict[str, Any]] = lambda _i, _m: {},
+    ) -> None:
+        """Make the child rows of ``parent_id`` equal ``items``, matching by their ``id``."""
+        existing = {
+            row.id: row
+            for row in self.session.scalars(
+                select(row_class).where(getattr(row_class, fk) == parent_id)
+            )
+        }
+        columns = {column.key for column in row_class.__table__.columns} - {"id", fk}
+        json_columns = _json_columns(row_class)
+        kept: set[int] = set()
+        for index, item in enumerate(items):
+            values = item.model_dump(include=columns - json_columns)
+            values.update(item.model_dump(mode="json", include=columns & json_columns))
+            values.update(extra(index, item))
+            item_id = getattr(item, "id", None)
+            if item_id is not None and item_id in existing:
+                row = existing[item_id]
+                for name, value in values.items():
+                    setattr(row, name, value)
+                kept.add(item_id)
+            else:
+                self.session.add(row_class(**{fk: parent_id, **values}))
+        stale = set(existing) - kept
+        if stale:
+            self.session.execute(delete(row_class).where(row_class.id.in_(stale)))
+
+
+def _group(
+    rows: Iterable[Any], fk: str, model: type[C], fields: Collection[str]
+) -> dict[int, list[C]]:
+    grouped: dict[int, list[C]] = defaultdict(list)
+    for row in rows:
+        grouped[getattr(row, fk)].append(
+            model.model_validate({name: getattr(row, name) for name in fields})
+        )
+    return grouped
+
+
+class RegionRepository(Repository[Region]):
+    """Pilot regions."""
+
+    model = Region
+    row_class = t.RegionRow
+
+
+class OrganisationRepository(Repository[Organisation]):
+    """Organisations of every kind."""
+
+    model = Organisation
+    row_class = t.OrganisationRow
+    search_columns = ("name", "name_en")
+
+
+class RegionDockingRepository(Repository[RegionDocking]):
+    """Region ↔ organisation cooperations."""
+
+    model = RegionDocking
+    row_class = t.RegionDockingRow
+
+    def _condition(self, key: str, value: Any) -> ColumnElement[bool] | None:
+        if key == "active":
+            column = self._column("ended_on")
+            return column.is_(None) if value else column.is_not(None)
+        return None
+
+
+_WORK_FIELDS = tuple(name for name in Work.model_fields)
+
+
+class ExpertRepository(Repository[Expert]):
+    """Experts with their works (one extra query per page for all works)."""
+
+    model = Expert
+    row_class = t.ExpertRow
+    search_columns = ("name", "name_en", "affiliation")
+    children = frozenset({"works"})
+
+    def _load_children(self, ids: list[int], by_id: dict[int, dict[str, Any]]) -> None:
+        works = _group(
+            self._child_rows(t.WorkRow, "expert_id", ids, "position"),
+            "expert_id",
+            Work,
+            _WORK_FIELDS,
+        )
+        for expert_id, data in by_id.items():
+            data["works"] = works.get(expert_id, [])
+
+    def _write_children(self, model: Expert, row_id: int) -> None:
+        self._sync_children(
+            t.WorkRow, "expert_id", row_id, model.works, lambda index, _w: {"position": index}
+        )
+
+    def all_with_works(self, region_id: int | None = None) -> list[Expert]:
+        """Every non-archived expert (of a region, or all) with works: two queries in total."""
+        return self.all(region_id=region_id)
+
+
+class VolunteerRepository(Repository[Volunteer]):
+    """Volunteers."""
+
+    model = Volunteer
+    row_class = t.VolunteerRow
+
+
+class AchievementRepository(Repository[Achievement]):
+    """Technology achievements."""
+
+    model = Achievement
+    row_class = t.AchievementRow
+    search_columns = ("title", "owner_name")
+
+    def _condition(self, key: str, value: Any) -> ColumnElement[bool] | None:
+        if key == "min_trl":
+            minimum: ColumnElement[bool] = self._column("trl") >= value
+            return minimum
+        if key == "transfer_mode":
+            return cast(self._column("transfer_modes"), String).like(f'%"{value}"%')
+        return None
+
+
+class DemandRepository(Repository[Demand]):
+    """Technology demands; ``visible_to`` narrows a list to what an actor may read in full."""
+
+    model = Demand
+    row_class = t.DemandRow
+    search_columns = ("title",)
+
+    def _condition(self, key: str, value: Any) -> ColumnElement[bool] | None:
+        if key == "readable":
+            return self._readable(value)
+        return None
+
+    def _readable(self, scope: DemandScope) -> ColumnElement[bool]:
+        if scope.everything:
+            return self._column("id").is_not(None)
+        published = self._column("status").in_(scope.published_statuses)
+        clauses: list[ColumnElement[bool]] = [
+            published & self._column("tier").in_(scope.open_tiers)
+        ]
+        if scope.region_ids:
+            clauses.append(self._column("region_id").in_(scope.region_ids))
+        if scope.enterprise_ids:
+            clauses.append(self._column("enterprise_id").in_(scope.enterprise_ids))
+        if scope.nda_user_id is not None:
+            accepted = select(t.NdaAcceptanceRow.demand_id).where(
+                t.NdaAcceptanceRow.user_id == scope.nda_user_id
+            )
+            clauses.append(published & self._column("id").in_(accepted))
+        if scope.demand_ids:
+            clauses.append(self._column("id").in_(scope.demand_ids))
+        return or_(*clauses)
+
+    def accept_nda(self, demand_id: int, user_id: int) -> NdaAcceptance:
+        """Record (idempotently) that a user accepted a demand's NDA."""
+        row = self.session.scalars(
+            select(t.NdaAcceptanceRow).where(
+                t.NdaAcceptanceRow.demand_id == demand_id, t.NdaAcceptanceRow.user_id == user_id
+            )
+        ).first()
+        if row is None:
+            row = t.NdaAcceptanceRow(demand_id=demand_id, user_id=user_id, accepted_at=utcnow())
+            self.session.add(row)
+            self.session.flush()
+        return NdaAcceptance(demand_id=demand_id, user_id=user_id, accepted_at=row.accepted_at)
+
+    def nda_acceptances(self, demand_id: int) -> list[NdaAcceptance]:
+        """Who accepted this demand's NDA, oldest first."""
+        rows = self.session.scalars(
+            select(t.NdaAcceptanceRow)
+            .where(t.NdaAcceptanceRow.demand_id == demand_id)
+            .order_by(t.NdaAcceptanceRow.accepted_at)
+        )
+        return [
+            NdaAcceptance(demand_id=row.demand_id, user_id=row.user_id, accepted_at=row.accepted_at)
+            for row in rows
+        ]
+
+    def has_accepted_nda(self, demand_id: int, user_id: int) -> bool:
+        """True when the user accepted this demand's NDA."""
+        found = self.session.scalar(
+            select(func.count())
+            .select_from(t.NdaAcceptanceRow)
+            .where(t.NdaAcceptanceRow.demand_id == demand_id, t.NdaAcceptanceRow.user_id == user_id)
+        )
+        return bool(found)
+
+
+class DemandScope(BaseModel):
+    """Which demands an actor may read in full (built by the policy, applied in SQL)."""
+
+    everything: bool = False
+    open_tiers: list[str] = []
+    published_statuses: list[str] = []
+    region_ids: list[int] = []
+    enterprise_ids: list[int] = []
+    demand_ids: list[int] = []
+    nda_user_id: int | None = None
+
+
+_HISTORY_FIELDS = tuple(DockingHistoryEntry.model_fields)
+
+
+class DockingRepository(Repository[Docking]):
+    """Dockings with their full history."""
+
+    model = Docking
+    row_class = t.DockingRow
+    search_columns = ("note",)
+    children = frozenset({"history"})
+
+    def _load_children(self, ids: list[int], by_id: dict[int, dict[str, Any]]) -> None:
+        history = _group(
+            self._child_rows(t.DockingHistoryRow, "docking_id", ids, "id"),
+            "docking_id",
+            DockingHistoryEntry,
+            _HISTORY_FIELDS,
+        )
+        for docking_id, data in by_id.items():
+            data["history"] = history.get(docking_id, [])
+
+    def _write_children(self, model: Docking, row_id: int) -> None:
+        stored = self.session.scalar(
+            select(func.count())
+            .select_from(t.DockingHistoryRow)
+            .where(t.DockingHistoryRow.docking_id == row_id)
+        )
+        for entry in model.history[int(stored or 0) :]:  # history is append-only
+            self.session.add(t.DockingHistoryRow(docking_id=row_id, **entry.model_dump()))
+
+    def _condition(self, key: str, value: Any) -> ColumnElement[bool] | None:
+        if key == "visible":
+            scope: DockingScope = value
+            if scope.everything:
+                return self._column("id").is_not(None)
+            clauses: list[ColumnElement[bool]] = [false()]
+            if scope.region_ids:
+                clauses.append(self._column("region_id").in_(scope.region_ids))
+            if scope.enterprise_id is not None:
+                owned = select(t.DemandRow.id).where(
+                    t.DemandRow.enterprise_id == scope.enterprise_id
+                )
+                clauses.append(self._column("demand_id").in_(owned))
+            for kind, target_ids in scope.targets.items():
+                if target_ids:
+                    clauses.append(
+                        (self._column("target_kind") == kind)
+                        & self._column("target_id").in_(target_ids)
+                    )
+            return or_(*clauses)
+        return None
+
+
+class DockingScope(BaseModel):
+    """Which dockings an actor may see (built by the policy, applied in SQL)."""
+
+    everything: bool = False
+    region_ids: list[int] = []
+    enterprise_id: int | None = None
+    targets: dict[str, list[int]] = {}
+
+
+_PARTICIPATION_FIELDS = tuple(Participation.model_fields)
+
+
+class EventRepository(Repository[Event]):
+    """Events with participants; ``docking_ids`` derived from dockings pointing at the event."""
+
+    model = Event
+    row_class = t.EventRow
+    search_columns = ("title",)
+    children = frozenset({"participants", "docking_ids"})
+
+    def _load_children(self, ids: list[int], by_id: dict[int, dict[str, Any]]) -> None:
+        participants = _group(
+            self._child_rows(t.EventParticipantRow, "event_id", ids, "id"),
+            "event_id",
+            Participation,
+            _PARTICIPATION_FIELDS,
+        )
+        dockings: dict[int, list[int]] = defaultdict(list)
+        for chunk in _chunks(ids):
+            for event_id, docking_id in self.session.execute(
+                select(t.DockingRow.event_id, t.DockingRow.id)
+                .where(t.DockingRow.event_id.in_(chunk))
+                .order_by(t.DockingRow.id)
+            ):
+                if event_id is not None:
+                    dockings[event_id].append(docking_id)
+        for event_id, data in by_id.items():
+            data["participants"] = participants.get(event_id, [])
+            data["docking_ids"] = dockings.get(event_id, [])
+
+    def _write_children(self, model: Event, row_id: int) -> None:
+        self.session.execute(
+            delete(t.EventParticipantRow).where(t.EventParticipantRow.event_id == row_id)
+        )
+        for participation in model.participants:
+            self.session.add(t.EventParticipantRow(event_id=row_id, **participation.model_dump()))
+
+    def _condition(self, key: str, value: Any) -> ColumnElement[bool] | None:
+        if key == "year":
+            from datetime import date  # noqa: PLC0415 -- local to keep the filter self-contained
+
+            column = self._column("starts_on")
+            return (column >= date(value, 1, 1)) & (column <= date(value, 12, 31))
+        return None
+
+
+class HonourListRepository(Repository[HonourList]):
+    """Honour lists with nominations, review rounds (scores inside) and entries."""
+
+    model = HonourList
+    row_class = t.HonourListRow
+    search_columns = ("title",)
+    children = frozenset({"nominations", "review_rounds", "entries"})
+
+    def _load_children(self, ids: list[int], by_id: dict[int, dict[str, Any]]) -> None:
+        parts: list[tuple[str, type[Any], type[BaseModel], str]] = [
+            ("nominations", t.NominationRow, Nomination, "id"),
+            ("review_rounds", t.ReviewRoundRow, ReviewRound, "number"),
+            ("entries", t.HonourEntryRow, HonourEntry, "rank"),
+        ]
+        for field, row_class, model, order in parts:
+            grouped = _group(
+                self._child_rows(row_class, "honour_list_id", ids, order),
+                "honour_list_id",
+                model,
+                tuple(model.model_fields),
+            )
+            for list_id, data in by_id.items():
+                data[field] = grouped.get(list_id, [])
+
+    def _write_children(self, model: HonourList, row_id: int) -> None:
+        self._sync_children(t.NominationRow, "honour_list_id", row_id, model.nominations)
+        self.session.flush()  # entries reference nominations
+        self._sync_children(t.ReviewRoundRow, "honour_list_id", row_id, model.review_rounds)
+        self._sync_children(t.HonourEntryRow, "honour_list_id", row_id, model.entries)
+
+
+class UserRepository(Repository[User]):
+    """Accounts, their password hashes and their tokens."""
+
+    model = User
+    row_class = t.UserRow
+    search_columns = ("username", "display_name", "email")
+
+    def password_hash(self, user_id: int) -> str | None:
+        """The stored argon2id hash (only the users service asks)."""
+        return self.session.scalar(select(t.UserRow.password_hash).where(t.UserRow.id == user_id))
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        """Replace the stored hash."""
+        row = self.session.get(t.UserRow, user_id)
+        if row is None:
+            raise LookupError(user_id)
+        row.password_hash = password_hash
+        row.updated_at = utcnow()
+        self.session.flush()
+
+    def add_with_password(self, user: User, password_hash: str) -> User:
+        """Insert a new account with its password hash."""
+        now = utcnow()
+        row = t.UserRow(
+            **self._values(user), password_hash=password_hash, created_at=now, updated_at=now
+        )
+        self.session.add(row)
+        self.session.flush()
+        stored = self.get(row.id)
+        assert stored is not None
+        return stored
+
+    def find_by_login(self, login: str) -> User | None:
+        """The account whose username (case-sensitive) or e-mail (case-insensitive) is ``login``."""
+        row = self.session.scalars(
+            select(t.UserRow)
+            .where(
+                or_(
+                    t.UserRow.username == login,
+                    (func.lower(t.UserRow.email) == login.lower()) & (t.UserRow.email != ""),
+                )
+            )
+            .order_by(t.UserRow.id)
+        ).first()
+        return None if row is None else self._to_models([row])[0]
+
+
+_TOKEN_FIELDS = tuple(ApiToken.model_fields)
+
+
+class TokenRepository:
+    """Hashed secrets for API tokens, sessions and password resets."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @staticmethod
+    def _model(row: t.TokenRow) -> ApiToken:
+        return ApiToken.model_validate({name: getattr(row, name) for name in _TOKEN_FIELDS})
+
+    def add(self, token: ApiToken, secret_hash: str) -> ApiToken:
+        """Store a token's metadata and the hash of its secret."""
+        now = utcnow()
+        values = token.model_dump(exclude={"id", "created_at", "updated_at"})
+        row = t.TokenRow(**values, secret_hash=secret_hash, created_at=now, updated_at=now)
+        self.session.add(row)
+        self.session.flush()
+        return self._model(row)
+
+    def find(self, secret_hash: str) -> ApiToken | None:
+        """The token whose secret hashes to ``secret_hash``."""
+        row = self.session.scalars(
+            select(t.TokenRow).where(t.TokenRow.secret_hash == secret_hash)
+        ).first()
+        return None if row is None else self._model(row)
+
+    def get(self, token_id: int) -> ApiToken | None:
+        """A token by id."""
+        row = self.session.get(t.TokenRow, token_id)
+        return None if row is None else self._model(row)
+
+    def for_user(self, user_id: int, kind: str | None = None) -> list[ApiToken]:
+        """A user's tokens, newest first."""
+        query = select(t.TokenRow).where(t.TokenRow.user_id == user_id)
+        if kind is not None:
+            query = query.where(t.TokenRow.kind == kind)
+        return [
+            self._model(row) for row in self.session.scalars(query.order_by(t.TokenRow.id.desc()))
+        ]
+
+    def touch(self, token_id: int) -> None:
+        """Record a use of the token."""
+        row = self.session.get(t.TokenRow, token_id)
+        if row is not None:
+            row.last_used_at = utcnow()
+
+    def revoke(self, token_id: int) -> None:
+        """Revoke a token (kept for the record)."""
+        row = self.session.get(t.TokenRow, token_id)
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = utcnow()
+            row.updated_at = utcnow()
+        self.session.flush()
+
+    def revoke_all(self, user_id: int, kind: str) -> None:
+        """Revoke every live token of one kind for a user (e.g. sessions after a password reset)."""
+        for row in self.session.scalars(
+            select(t.TokenRow).where(
+                t.TokenRow.user_id == user_id,
+                t.TokenRow.kind == kind,
+                t.TokenRow.revoked_at.is_(None),
+            )
+        ):
+            row.revoked_at = utcnow()
+        self.session.flush()
+
+
+_AUDIT_FIELDS = tuple(AuditEntry.model_fields)
+
+
+class AuditRepository:
+    """The append-only audit log: add and read, nothing else."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, entry: AuditEntry) -> None:
+        """Append one entry."""
+        self.session.add(t.AuditRow(**entry.model_dump(exclude={"id"}, mode="python")))
+
+    def page(
+        self, *, offset: int = 0, limit: int = 50, **filters: Any
+    ) -> tuple[list[AuditEntry], int]:
+        """Entries matching equality filters on the audit columns, newest first."""
+        where = [
+            getattr(t.AuditRow, key) == value for key, value in filters.items() if value is not None
+        ]
+        total = self.session.scalar(select(func.count()).select_from(t.AuditRow).where(*where))
+        rows = self.session.scalars(
+            select(t.AuditRow)
+            .where(*where)
+            .order_by(t.AuditRow.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        entries = [
+            AuditEntry.model_validate({name: getattr(row, name) for name in _AUDIT_FIELDS})
+            for row in rows
+        ]
+        return entries, int(total or 0)
