@@ -323,7 +323,7 @@ def sample_design(
     engine = _Engine(dataset, spec, ua)
     rng = np.random.default_rng(seed)
     u = {f.name: rng.random((n, 1 if f.discrete else f.size)) for f in engine.factors}
-    return _design_from_uniform(engine, u)
+    return _design_from_uniform(engine, u, n)
 
 
 def evaluate_vectorised(
@@ -333,8 +333,7 @@ def evaluate_vectorised(
     return _Engine(*engine_input).evaluate(design)
 
 
-def _design_from_uniform(engine: _Engine, u: dict[str, np.ndarray]) -> Design:
-    rows = next(iter(u.values())).shape[0] if u else 0
+def _design_from_uniform(engine: _Engine, u: dict[str, np.ndarray], rows: int) -> Design:
     choices = {}
     weights = np.tile(engine.nominal_weights, (rows, 1))
     for factor in engine.factors:
@@ -395,7 +394,7 @@ def run_uncertainty(
         for name in names:
             blocks.append({k: (b[k] if k == name else a[k]) for k in names})
         stacked = {k: np.concatenate([blk[k] for blk in blocks]) for k in names}
-        ranks = engine.evaluate(_design_from_uniform(engine, stacked))
+        ranks = engine.evaluate(_design_from_uniform(engine, stacked, n * (len(names) + 2)))
         y = np.mean(np.abs(ranks - nominal[None, :]), axis=1)
         y_a, y_b = y[:n], y[n : 2 * n]
         y_ab = y[2 * n :].reshape(len(names), n)
@@ -414,7 +413,7 @@ def run_uncertainty(
             index=pd.Index(names, name="Variable"),
         )
     else:
-        ranks = engine.evaluate(_design_from_uniform(engine, a))
+        ranks = engine.evaluate(_design_from_uniform(engine, a, n))
     stats = pd.DataFrame(
         {
             "Nominal": nominal,
