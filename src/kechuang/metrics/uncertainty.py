@@ -125,7 +125,7 @@ class UncertaintyResult:
 
     def to_json(self) -> dict[str, Any]:
         """Rank bands and Sobol indices, as the CLI prints them."""
-        stats = self.rank_stats.reset_index().rename(columns={"index": "code"})
+        stats = self.rank_stats.rename_axis("code").reset_index()
         out: dict[str, Any] = {
             "n_base": self.n_base,
             "n_runs": self.n_runs,
