@@ -14,6 +14,7 @@ import pandas as pd
 
 from kechuang.metrics import aggregate as agg
 from kechuang.metrics import mcda, steps
+from kechuang.metrics.diagnostics import sparse_weight_warnings
 from kechuang.metrics.errors import IndexSpecError
 from kechuang.metrics.spec import (
     COINR_DEFAULT,
@@ -323,6 +324,8 @@ def run_index(dataset: Dataset, spec: IndexSpec = COINR_DEFAULT) -> IndexResult:
         removed=tuple(spec.remove),
     )
     stages["Aggregated"] = aggregated
+    if spec.weights.method == WeightMethod.ENTROPY:
+        warnings += sparse_weight_warnings(stages["Screened"], tree, used)
     return IndexResult(
         spec=spec,
         tree=tree.with_weights(used),
