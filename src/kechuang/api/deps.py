@@ -1,0 +1,70 @@
+"""Dependencies of the API routes: the caller (by Bearer token), a transaction, rate limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Protocol
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from kechuang.domain import Actor, PermissionDenied
+from kechuang.services import transaction, users
+
+bearer = HTTPBearer(
+    auto_error=False, description="API token from the account page / 账户页面生成的 API 令牌"
+)
+
+
+class Limiter(Protocol):
+    """The rate limiter the app installs (``app.state.rate_limiter``)."""
+
+    def hit(self, bucket: str, client: str) -> None:
+        """Count an attempt or raise the app's rate-limit error."""
+
+
+@contextmanager
+def tx(request: Request) -> Iterator[None]:
+    """One transaction on the app's database."""
+    with transaction(database_url=request.app.state.settings.database_url):
+        yield
+
+
+def caller(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Actor:
+    """The actor behind the Bearer token, or the anonymous public without one.
+
+    A token that is unknown, expired or revoked is refused (401) rather than silently treated as
+    anonymous, so a script notices at once.
+    """
+    actor = Actor.anonymous()
+    if credentials is not None:
+        with tx(request):
+            user = users.resolve_api_token(Actor.anonymous(), credentials.credentials)
+        if user is None:
+            request.state.actor = actor
+            raise PermissionDenied(
+                "API 令牌无效、已过期或已吊销",
+                "The API token is unknown, expired or revoked",
+                fix_zh="请在账户页面生成新令牌",
+                fix_en="Issue a new token on the account page",
+            )
+        actor = Actor.of(user)
+    request.state.actor = actor
+    return actor
+
+
+Caller = Annotated[Actor, Depends(caller)]
+
+
+def rate_limit(bucket: str) -> Callable[[Request], None]:
+    """Count one attempt on ``bucket`` for the client address."""
+
+    def dependency(request: Request) -> None:
+        limiter: Limiter = request.app.state.rate_limiter
+        limiter.hit(bucket, request.client.host if request.client else "unknown")
+
+    return dependency

@@ -1,0 +1,434 @@
+"""The REST API twins of the pages: every handler parses, makes its service call(s) in one
+transaction and returns domain models (the services have already removed what the caller may not
+see — demand details by tier, expert contact data)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, status
+from pydantic import BaseModel
+
+from kechuang.api.deps import Caller, rate_limit, tx
+from kechuang.api.errors import ERROR_RESPONSES
+from kechuang.api.schemas import PageOut, QualityIssueOut, TokenIn, TokenOut, TransitionIn
+from kechuang.domain import (
+    Achievement,
+    Actor,
+    Demand,
+    DemandStatus,
+    DemandTeaser,
+    Detail,
+    Docking,
+    DockingStage,
+    DockingTargetKind,
+    Event,
+    EventKind,
+    Expert,
+    HonourList,
+    HonourListKind,
+    LabLevel,
+    NdaAcceptance,
+    Organisation,
+    OrganisationKind,
+    Region,
+    TransferMode,
+    User,
+    ValidationError,
+    demand_quality,
+)
+from kechuang.services import (
+    achievements,
+    demands,
+    dockings,
+    events,
+    experts,
+    honours,
+    organisations,
+    regions,
+    users,
+)
+
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
+
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="items to skip / 跳过条数")]
+Limit = Annotated[int, Query(ge=1, le=200, description="page size / 每页条数")]
+Text = Annotated[
+    str | None, Query(max_length=100, description="substring of name or title / 名称关键词")
+]
+
+
+class DemandOut(BaseModel):
+    """A demand as the caller may see it: always the teaser; the detail when the tier allows."""
+
+    teaser: DemandTeaser
+    detail: Demand | None
+
+
+# --- caller and tokens -----------------------------------------------------------------------
+
+
+@router.get("/me", tags=["account"], summary="The calling user / 当前用户")
+def me(request: Request, actor: Caller) -> User | None:
+    """The user behind the token (``null`` for the anonymous public)."""
+    if actor.user_id is None:
+        return None
+    with tx(request):
+        return users.get(actor, actor.user_id)
+
+
+@router.post(
+    "/tokens",
+    tags=["account"],
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(rate_limit("sign_in"))],
+    summary="Exchange a password for an API token / 用密码换取 API 令牌",
+)
+def create_token(request: Request, body: TokenIn) -> TokenOut:
+    """For scripts: sign in once and keep the token; the secret appears only in this response."""
+    with tx(request):
+        user, session_secret = users.sign_in(Actor.anonymous(), body.username, body.password)
+        actor = Actor.of(user)
+        token, secret = users.issue_api_token(actor, user.id or 0, body.name)
+        users.sign_out(Actor.anonymous(), session_secret)
+    return TokenOut(
+        token=secret,
+        token_id=token.id or 0,
+        expires_at=token.expires_at.isoformat() if token.expires_at else None,
+    )
+
+
+# --- public resources ------------------------------------------------------------------------
+
+
+@router.get("/regions", tags=["portal"], summary="Pilot regions / 试点区域")
+def list_regions(
+    request: Request, actor: Caller, q: Text = None, offset: Offset = 0, limit: Limit = 50
+) -> PageOut[Region]:
+    """Every pilot region the platform hosts."""
+    with tx(request):
+        return PageOut.of(regions.list(actor, q=q, offset=offset, limit=limit))
+
+
+@router.get(
+    "/demands", tags=["demands"], summary="Published demands (teasers) / 已发布需求（摘要）"
+)
+def list_demands(
+    request: Request,
+    *,
+    actor: Caller,
+    region_id: int | None = None,
+    industry_code: Annotated[str | None, Query(max_length=8)] = None,
+    q: Text = None,
+    offset: Offset = 0,
+    limit: Limit = 20,
+) -> PageOut[DemandTeaser]:
+    """Teasers of published demands of every tier: title, industry, region, tier."""
+    with tx(request):
+        return PageOut.of(
+            demands.list_teasers(
+                actor,
+                region_id=region_id,
+                industry_code=industry_code,
+                q=q,
+                offset=offset,
+                limit=limit,
+            )
+        )
+
+
+@router.get("/demands/{demand_id}", tags=["demands"], summary="One demand / 需求详情")
+def get_demand(request: Request, demand_id: int, actor: Caller) -> DemandOut:
+    """The teaser always; the full demand only when its tier allows it for the caller."""
+    with tx(request):
+        if demands.can_read_detail(actor, demand_id):
+            detail = demands.get(actor, demand_id)
+            return DemandOut(teaser=DemandTeaser.of(detail), detail=detail)
+        return DemandOut(teaser=demands.get_teaser(actor, demand_id), detail=None)
+
+
+@router.post(
+    "/demands/quality-check",
+    tags=["demands"],
+    summary="Check a demand before publishing / 发布前质量检查",
+)
+def check_demand(demand: Demand) -> list[QualityIssueOut]:
+    """What the demand should add before it is published, and why (empty list: ready)."""
+    return [
+        QualityIssueOut(
+            field=i.field, code=i.code, message_zh=i.message("zh"), message_en=i.message("en")
+        )
+        for i in demand_quality.check(demand)
+    ]
+
+
+@router.post(
+    "/demands",
+    tags=["demands"],
+    status_code=status.HTTP_201_CREATED,
+    summary="Post a demand / 发布需求",
+)
+def create_demand(request: Request, actor: Caller, demand: Demand) -> Demand:
+    """Store a demand. Publishing (status ``published``) requires it to pass the quality check;
+    drafts are stored as they are."""
+    if demand.status is DemandStatus.PUBLISHED:
+        issues = demand_quality.check(demand)
+        if issues:
+            raise ValidationError.of_details(
+                Detail(i.field, i.what_zh, i.what_en, i.why_zh, i.why_en) for i in issues
+            )
+    with tx(request):
+        return demands.create(actor, demand)
+
+
+@router.post(
+    "/demands/{demand_id}/nda", tags=["demands"], summary="Accept a demand's NDA / 接受保密协议"
+)
+def accept_nda(request: Request, demand_id: int, actor: Caller) -> NdaAcceptance:
+    """Record that the caller accepted the non-disclosure terms (audited)."""
+    with tx(request):
+        return demands.accept_nda(actor, demand_id)
+
+
+@router.get("/achievements", tags=["portal"], summary="Technology achievements / 科技成果")
+def list_achievements(
+    request: Request,
+    *,
+    actor: Caller,
+    region_id: int | None = None,
+    min_trl: Annotated[int | None, Query(ge=1, le=9)] = None,
+    transfer_mode: TransferMode | None = None,
+    industry_code: Annotated[str | None, Query(max_length=8)] = None,
+    q: Text = None,
+    offset: Offset = 0,
+    limit: Limit = 20,
+) -> PageOut[Achievement]:
+    """Published achievements, filterable by maturity, transfer mode and industry."""
+    with tx(request):
+        return PageOut.of(
+            achievements.list(
+                actor,
+                region_id=region_id,
+                min_trl=min_trl,
+                transfer_mode=transfer_mode,
+                industry_code=industry_code,
+                q=q,
+                offset=offset,
+                limit=limit,
+            )
+        )
+
+
+@router.get("/achievements/{achievement_id}", tags=["portal"], summary="One achievement / 成果详情")
+def get_achievement(request: Request, achievement_id: int, actor: Caller) -> Achievement:
+    """One achievement."""
+    with tx(request):
+        return achievements.get(actor, achievement_id)
+
+
+@router.get("/experts", tags=["portal"], summary="Experts / 专家")
+def list_experts(
+    request: Request,
+    *,
+    actor: Caller,
+    region_id: int | None = None,
+    discipline_code: Annotated[str | None, Query(max_length=8)] = None,
+    industry_code: Annotated[str | None, Query(max_length=8)] = None,
+    q: Text = None,
+    offset: Offset = 0,
+    limit: Limit = 20,
+) -> PageOut[Expert]:
+    """Experts with their works; ``contact`` is null unless the caller may see it."""
+    with tx(request):
+        return PageOut.of(
+            experts.list(
+                actor,
+                region_id=region_id,
+                discipline_code=discipline_code,
+                industry_code=industry_code,
+                q=q,
+                offset=offset,
+                limit=limit,
+            )
+        )
+
+
+@router.get("/experts/{expert_id}", tags=["portal"], summary="One expert / 专家详情")
+def get_expert(request: Request, expert_id: int, actor: Caller) -> Expert:
+    """One expert with works; ``contact`` only for the expert, their operators and admins."""
+    with tx(request):
+        return experts.get(actor, expert_id)
+
+
+@router.get("/organisations", tags=["portal"], summary="Organisations by kind / 机构")
+def list_organisations(
+    request: Request,
+    *,
+    actor: Caller,
+    kind: Annotated[list[OrganisationKind] | None, Query()] = None,
+    lab_level: Annotated[list[LabLevel] | None, Query()] = None,
+    region_id: int | None = None,
+    industry_code: Annotated[str | None, Query(max_length=8)] = None,
+    q: Text = None,
+    offset: Offset = 0,
+    limit: Limit = 20,
+) -> PageOut[Organisation]:
+    """Societies, stations, labs, workstations, bases, enterprises … (``kind`` may repeat)."""
+    with tx(request):
+        return PageOut.of(
+            organisations.list(
+                actor,
+                region_id=region_id,
+                kinds=kind or None,
+                lab_levels=lab_level or None,
+                industry_code=industry_code,
+                q=q,
+                offset=offset,
+                limit=limit,
+            )
+        )
+
+
+@router.get(
+    "/organisations/{organisation_id}", tags=["portal"], summary="One organisation / 机构详情"
+)
+def get_organisation(request: Request, organisation_id: int, actor: Caller) -> Organisation:
+    """One organisation."""
+    with tx(request):
+        return organisations.get(actor, organisation_id)
+
+
+@router.get("/events", tags=["portal"], summary="Events / 活动")
+def list_events(
+    request: Request,
+    *,
+    actor: Caller,
+    region_id: int | None = None,
+    kind: EventKind | None = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    q: Text = None,
+    offset: Offset = 0,
+    limit: Limit = 20,
+) -> PageOut[Event]:
+    """Docking events, roadshows, trainings and forums."""
+    with tx(request):
+        return PageOut.of(
+            events.list(
+                actor, region_id=region_id, kind=kind, year=year, q=q, offset=offset, limit=limit
+            )
+        )
+
+
+@router.get("/events/{event_id}", tags=["portal"], summary="One event / 活动详情")
+def get_event(request: Request, event_id: int, actor: Caller) -> Event:
+    """One event."""
+    with tx(request):
+        return events.get(actor, event_id)
+
+
+@router.get("/honours", tags=["portal"], summary="Honour lists / 榜单")
+def list_honours(
+    request: Request,
+    *,
+    actor: Caller,
+    region_id: int | None = None,
+    kind: HonourListKind | None = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    offset: Offset = 0,
+    limit: Limit = 20,
+) -> PageOut[HonourList]:
+    """Honour lists (published ones for the public)."""
+    with tx(request):
+        return PageOut.of(
+            honours.list(
+                actor, region_id=region_id, kind=kind, year=year, offset=offset, limit=limit
+            )
+        )
+
+
+@router.get("/honours/{honour_list_id}", tags=["portal"], summary="One honour list / 榜单详情")
+def get_honour(request: Request, honour_list_id: int, actor: Caller) -> HonourList:
+    """One honour list."""
+    with tx(request):
+        return honours.get(actor, honour_list_id)
+
+
+# --- dockings --------------------------------------------------------------------------------
+
+
+@router.get("/dockings", tags=["dockings"], summary="Dockings / 对接")
+def list_dockings(
+    request: Request,
+    *,
+    actor: Caller,
+    region_id: int | None = None,
+    demand_id: int | None = None,
+    stage: DockingStage | None = None,
+    target_kind: DockingTargetKind | None = None,
+    target_id: int | None = None,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> PageOut[Docking]:
+    """Dockings the caller may see (operators: their region; enterprises: their demands'; experts:
+    those proposing them)."""
+    with tx(request):
+        return PageOut.of(
+            dockings.list(
+                actor,
+                region_id=region_id,
+                demand_id=demand_id,
+                stage=stage,
+                target_kind=target_kind,
+                target_id=target_id,
+                offset=offset,
+                limit=limit,
+            )
+        )
+
+
+@router.post(
+    "/dockings",
+    tags=["dockings"],
+    status_code=status.HTTP_201_CREATED,
+    summary="Request a docking / 发起对接",
+)
+def create_docking(request: Request, actor: Caller, docking: Docking) -> Docking:
+    """Pair a demand with an expert, organisation or achievement (stage ``proposed``)."""
+    with tx(request):
+        return dockings.create(actor, docking)
+
+
+@router.get("/dockings/{docking_id}", tags=["dockings"], summary="One docking / 对接详情")
+def get_docking(request: Request, docking_id: int, actor: Caller) -> Docking:
+    """One docking with its history."""
+    with tx(request):
+        return dockings.get(actor, docking_id)
+
+
+@router.post(
+    "/dockings/{docking_id}/transition", tags=["dockings"], summary="Move a docking / 推进对接"
+)
+def transition_docking(
+    request: Request, docking_id: int, actor: Caller, body: TransitionIn
+) -> Docking:
+    """Move a docking along proposed → contacted → meeting → negotiating → signed → delivered,
+    or close it with a reason (409 for a move the state machine forbids)."""
+    try:
+        stage = DockingStage(body.to)
+    except ValueError as error:
+        raise ValidationError.single(
+            "to",
+            problem_zh=f"阶段 {body.to} 不存在",
+            problem_en=f"there is no stage {body.to}",
+            fix_zh="可选：" + "、".join(s.value for s in DockingStage),
+            fix_en="Use one of: " + ", ".join(s.value for s in DockingStage),
+        ) from error
+    with tx(request):
+        return dockings.transition(
+            actor,
+            docking_id,
+            stage,
+            note=body.note,
+            closed_reason=body.closed_reason,
+            contract_value_fen=body.contract_value_fen,
+        )

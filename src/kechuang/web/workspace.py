@@ -1,0 +1,566 @@
+"""Each role's workspace: the enterprise's demands (guided form with a quality check,
+recommendations with evidence, docking requests and statuses), the expert's invitations
+(accept / decline with a reason), the operator's docking board and the region dashboard.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from kechuang.domain import (
+    Actor,
+    ConfidentialityTier,
+    Demand,
+    DemandStatus,
+    Docking,
+    DockingStage,
+    DockingTargetKind,
+    EventKind,
+    OrganisationKind,
+    Role,
+    ValidationError,
+    demand_quality,
+    label,
+    validate,
+)
+from kechuang.domain import codes as code_lists
+from kechuang.domain.docking import TRANSITIONS
+from kechuang.services import (
+    achievements,
+    demands,
+    dockings,
+    events,
+    experts,
+    organisations,
+    regions,
+)
+from kechuang.web import i18n
+from kechuang.web.deps import require_roles, tx
+from kechuang.web.portal import discipline_text, industry_text
+from kechuang.web.recommend import recommend
+from kechuang.web.templating import flash, language_of, render
+
+router = APIRouter()
+
+Enterprise = Annotated[Actor, Depends(require_roles(Role.ENTERPRISE_MEMBER))]
+Expert = Annotated[Actor, Depends(require_roles(Role.EXPERT))]
+Operator = Annotated[Actor, Depends(require_roles(Role.REGION_OPERATOR, Role.NATIONAL_ADMIN))]
+
+DEMAND_FIELDS = (
+    "title",
+    "background",
+    "key_problems",
+    "target_indicators",
+    "industry_codes",
+    "discipline_codes",
+    "keywords",
+    "budget",
+    "deadline",
+    "tier",
+    "contact_name",
+)
+
+
+def _split(text: str) -> list[str]:
+    for separator in ("，", "、", ";", "；", "\n"):
+        text = text.replace(separator, ",")
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _industry_options() -> list[tuple[str, str]]:
+    """GB/T 4754 divisions (大类, two digits) for the demand form's industry choice."""
+    return [
+        (code.code, f"{code.code} {code.name}")
+        for code in code_lists.industries().values()
+        if code.level == 2
+    ]
+
+
+def _demand_from_form(actor: Actor, form: dict[str, str]) -> tuple[Demand | None, list[str]]:
+    """Parse the guided form into a draft demand; collect parse problems as bilingual lines."""
+    problems: list[str] = []
+    budget_fen: int | None = None
+    if form.get("budget"):
+        try:
+            budget_fen = int(
+                (Decimal(form["budget"].replace(",", "")) * 10000 * 100).to_integral_value()
+            )
+        except InvalidOperation:
+            problems.append("budget")
+    deadline: dt.date | None = None
+    if form.get("deadline"):
+        try:
+            deadline = dt.date.fromisoformat(form["deadline"])
+        except ValueError:
+            problems.append("deadline")
+    try:
+        tier = ConfidentialityTier(form.get("tier") or "public")
+    except ValueError:
+        tier = ConfidentialityTier.PUBLIC
+    if problems:
+        return None, problems
+    assert actor.region_id is not None
+    assert actor.organisation_id is not None
+
+    demand = validate(
+        Demand,
+        {
+            "region_id": actor.region_id,
+            "enterprise_id": actor.organisation_id,
+            "title": form.get("title", ""),
+            "background": form.get("background", ""),
+            "key_problems": form.get("key_problems", ""),
+            "target_indicators": form.get("target_indicators", ""),
+            "industry_codes": _split(form.get("industry_codes", "")),
+            "discipline_codes": _split(form.get("discipline_codes", "")),
+            "keywords": _split(form.get("keywords", "")),
+            "budget_fen": budget_fen,
+            "deadline": deadline,
+            "tier": tier,
+            "contact_name": form.get("contact_name", ""),
+            "status": DemandStatus.DRAFT,
+        },
+    )
+    return demand, []
+
+
+def _form_dict(form: FormData) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for name in DEMAND_FIELDS:
+        if name == "industry_codes":
+            values[name] = ",".join(str(v) for v in form.getlist(name) if str(v).strip())
+            continue
+        value = form.get(name)
+        values[name] = value.strip() if isinstance(value, str) else ""
+    return values
+
+
+def _demand_form(
+    request: Request,
+    values: dict[str, str],
+    *,
+    errors: list[str],
+    issues: list[Any],
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "enterprise/demand_form.html",
+        {
+            "values": values,
+            "errors": errors,
+            "issues": issues,
+            "industry_options": _industry_options(),
+            "selected_industries": set(_split(values.get("industry_codes", ""))),
+            "tiers": [
+                (tier.value, label(tier, language_of(request).short))
+                for tier in ConfidentialityTier
+            ],
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/my/demands")
+def my_demands(request: Request, actor: Enterprise) -> Response:
+    """The enterprise's demands with the status of each docking."""
+    with tx(request):
+        page = demands.list(actor, enterprise_id=actor.organisation_id, limit=100)
+        docking_lists = {
+            demand.id: dockings.list(actor, demand_id=demand.id, limit=50).items
+            for demand in page.items
+        }
+    return render(
+        request,
+        "enterprise/my_demands.html",
+        {"demands": page.items, "dockings": docking_lists, "industry_text": industry_text},
+    )
+
+
+@router.get("/my/demands/new")
+def new_demand(request: Request, actor: Enterprise) -> Response:
+    """The guided demand form."""
+    return _demand_form(request, dict.fromkeys(DEMAND_FIELDS, ""), errors=[], issues=[])
+
+
+@router.post("/my/demands/new")
+async def post_demand(request: Request, actor: Enterprise) -> Response:
+    """Check the demand's quality; if it passes (or the user insists on a draft), store it."""
+    values = _form_dict(await request.form())
+    intent = (await request.form()).get("intent")
+    language = language_of(request)
+    try:
+        demand, problems = _demand_from_form(actor, values)
+    except ValidationError as error:
+        return _demand_form(
+            request, values, errors=error.lines(language.short), issues=[], status_code=422
+        )
+    if demand is None:
+        lines = [
+            i18n.gettext(language, "The budget must be a number of ten-thousand yuan, e.g. 50.")
+            if field == "budget"
+            else i18n.gettext(language, "The deadline must be a date.")
+            for field in problems
+        ]
+        return _demand_form(request, values, errors=lines, issues=[], status_code=422)
+    issues = demand_quality.check(demand)
+    if issues and intent != "draft":
+        messages = [issue.message(language.short) for issue in issues]
+        return _demand_form(request, values, errors=[], issues=messages, status_code=422)
+    status = DemandStatus.DRAFT if intent == "draft" else DemandStatus.PUBLISHED
+    demand = demand.model_copy(update={"status": status})
+
+    def store() -> Demand:
+        with tx(request):
+            return demands.create(actor, demand)
+
+    try:
+        stored = await run_in_threadpool(store)
+    except ValidationError as error:
+        return _demand_form(
+            request, values, errors=error.lines(language.short), issues=[], status_code=422
+        )
+    flash(
+        request,
+        "ok",
+        i18n.gettext(language, "The demand has been saved as a draft.")
+        if status is DemandStatus.DRAFT
+        else i18n.gettext(
+            language, "The demand has been published. Here are the recommended partners."
+        ),
+    )
+    return RedirectResponse(f"/my/demands/{stored.id}", status_code=303)
+
+
+@router.get("/my/demands/{demand_id}")
+def my_demand(request: Request, demand_id: int, actor: Enterprise) -> Response:
+    """One of the enterprise's demands: recommendations with evidence, dockings, who viewed it."""
+    with tx(request):
+        demand = demands.get(actor, demand_id)
+        found = recommend(actor, demand)
+        docking_page = dockings.list(actor, demand_id=demand_id, limit=50)
+        viewers = (
+            demands.nda_acceptances(actor, demand_id)
+            if demand.tier is ConfidentialityTier.NDA
+            else []
+        )
+    requested = {(d.target_kind, d.target_id) for d in docking_page.items}
+    names = {(r.target_kind, r.target_id): r.name for r in found.items}
+    return render(
+        request,
+        "enterprise/demand.html",
+        {
+            "demand": demand,
+            "recommendations": found,
+            "dockings": docking_page.items,
+            "requested": requested,
+            "names": names,
+            "viewers": viewers,
+            "industry_text": industry_text,
+            "discipline_text": discipline_text,
+        },
+    )
+
+
+@router.post("/my/demands/{demand_id}/dockings")
+def request_docking(
+    request: Request,
+    *,
+    demand_id: int,
+    actor: Enterprise,
+    target_kind: Annotated[str, Form()] = "",
+    target_id: Annotated[int, Form()] = 0,
+) -> Response:
+    """Ask the science association to dock this demand with a recommended partner."""
+    try:
+        kind = DockingTargetKind(target_kind)
+    except ValueError as error:
+        raise ValidationError.single(
+            "target_kind",
+            problem_zh="对接对象类型无效",
+            problem_en="unknown partner kind",
+            fix_zh="请从推荐列表中选择",
+            fix_en="Choose from the recommendations",
+        ) from error
+    with tx(request):
+        demand = demands.get(actor, demand_id)
+        dockings.create(
+            actor,
+            Docking(
+                region_id=demand.region_id,
+                demand_id=demand_id,
+                target_kind=kind,
+                target_id=target_id,
+            ),
+        )
+    flash(
+        request,
+        "ok",
+        i18n.gettext(
+            language_of(request),
+            "Docking requested. The science association will contact both sides.",
+        ),
+    )
+    return RedirectResponse(f"/my/demands/{demand_id}", status_code=303)
+
+
+@router.get("/expert/invitations")
+def invitations(request: Request, actor: Expert) -> Response:
+    """Dockings that propose this expert, with their demands' teasers."""
+    with tx(request):
+        page = dockings.list(
+            actor, target_kind=DockingTargetKind.EXPERT, target_id=actor.expert_id, limit=100
+        )
+        teasers = {d.demand_id: demands.get_teaser(actor, d.demand_id) for d in page.items}
+        profile = experts.get(actor, actor.expert_id) if actor.expert_id else None
+    return render(
+        request,
+        "expert/invitations.html",
+        {
+            "dockings": page.items,
+            "teasers": teasers,
+            "profile": profile,
+            "industry_text": industry_text,
+        },
+    )
+
+
+@router.post("/expert/invitations/{docking_id}")
+def answer_invitation(
+    request: Request,
+    *,
+    docking_id: int,
+    actor: Expert,
+    answer: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Accept (→ contacted) or decline (→ closed, with the reason) an invitation."""
+    language = language_of(request)
+    if answer == "decline" and not reason.strip():
+        raise ValidationError.single(
+            "reason",
+            problem_zh="拒绝邀请时须说明原因",
+            problem_en="a reason is required to decline",
+            fix_zh="请填写原因，例如“研究方向不符”或“本季度已满额”",
+            fix_en="Give a reason, e.g. 'outside my field' or 'fully booked this quarter'",
+        )
+    with tx(request):
+        if answer == "accept":
+            dockings.transition(
+                actor, docking_id, DockingStage.CONTACTED, note="accepted by expert"
+            )
+        else:
+            dockings.transition(
+                actor, docking_id, DockingStage.CLOSED, closed_reason=reason.strip()
+            )
+    flash(request, "ok", i18n.gettext(language, "Your answer has been recorded."))
+    return RedirectResponse("/expert/invitations", status_code=303)
+
+
+def _target_names(actor: Actor, items: list[Docking]) -> dict[tuple[DockingTargetKind, int], str]:
+    """Names of the dockings' partners, one list call per kind (no N+1)."""
+    names: dict[tuple[DockingTargetKind, int], str] = {}
+    region_ids = {d.region_id for d in items}
+    for region_id in region_ids:
+        for organisation in organisations.all_in_region(actor, region_id):
+            assert organisation.id is not None
+            names[(DockingTargetKind.ORGANISATION, organisation.id)] = organisation.name
+        for achievement in achievements.all_in_region(actor, region_id):
+            assert achievement.id is not None
+            names[(DockingTargetKind.ACHIEVEMENT, achievement.id)] = achievement.title
+    wanted = {d.target_id for d in items if d.target_kind is DockingTargetKind.EXPERT}
+    for region_id in region_ids:
+        for expert in experts.list(actor, region_id=region_id, limit=10_000).items:
+            if expert.id in wanted:
+                names[(DockingTargetKind.EXPERT, expert.id)] = expert.name
+    return names
+
+
+def _operator_region(actor: Actor, request: Request) -> int | None:
+    chosen = request.query_params.get("region")
+    if actor.role is Role.NATIONAL_ADMIN and chosen and chosen.isdigit():
+        return int(chosen)
+    return actor.region_id
+
+
+@router.get("/operator/dockings")
+def docking_board(request: Request, actor: Operator) -> Response:
+    """The docking kanban of the operator's region: one column per stage."""
+    region_id = _operator_region(actor, request)
+    with tx(request):
+        page = dockings.list(actor, region_id=region_id, limit=1000)
+        demand_titles = {d.id: d.title for d in demands.all_in_region(actor, region_id)}
+        names = _target_names(actor, page.items)
+    columns = {stage: [d for d in page.items if d.stage is stage] for stage in DockingStage}
+    today = dt.datetime.now(dt.UTC)
+    stale_days = 14
+    stale = {
+        d.id
+        for d in page.items
+        if d.stage not in (DockingStage.DELIVERED, DockingStage.CLOSED)
+        and d.updated_at is not None
+        and (today - d.updated_at).days > stale_days
+    }
+    return render(
+        request,
+        "operator/board.html",
+        {
+            "columns": columns,
+            "demand_titles": demand_titles,
+            "names": names,
+            "transitions": TRANSITIONS,
+            "stale": stale,
+            "stale_days": stale_days,
+        },
+    )
+
+
+@router.post("/operator/dockings/{docking_id}/move")
+def move_docking(
+    request: Request,
+    *,
+    docking_id: int,
+    actor: Operator,
+    to: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    closed_reason: Annotated[str, Form()] = "",
+    contract_value: Annotated[str, Form()] = "",
+) -> Response:
+    """Move one docking to its next stage (signing records the contract value in 万元)."""
+    try:
+        stage = DockingStage(to)
+    except ValueError as error:
+        raise ValidationError.single(
+            "to",
+            problem_zh="目标阶段无效",
+            problem_en="unknown stage",
+            fix_zh="请从列表中选择",
+            fix_en="Choose from the list",
+        ) from error
+    value_fen: int | None = None
+    if contract_value.strip():
+        try:
+            value_fen = int(
+                (Decimal(contract_value.replace(",", "")) * 10000 * 100).to_integral_value()
+            )
+        except InvalidOperation as error:
+            raise ValidationError.single(
+                "contract_value",
+                problem_zh="合同金额应为数字（万元）",
+                problem_en="the contract value must be a number (10k yuan)",
+                fix_zh="例如 120 表示 120 万元",
+                fix_en="e.g. 120 means 1.2 million yuan",
+            ) from error
+    with tx(request):
+        dockings.transition(
+            actor,
+            docking_id,
+            stage,
+            note=note.strip(),
+            closed_reason=closed_reason.strip(),
+            contract_value_fen=value_fen,
+        )
+    flash(request, "ok", i18n.gettext(language_of(request), "The docking has been moved."))
+    return RedirectResponse("/operator/dockings", status_code=303)
+
+
+def _dashboard_data(actor: Actor, region_id: int | None, language: i18n.Language) -> dict[str, Any]:
+    """The region's figures for the dashboard, from the services."""
+    short = language.short
+    resources = []
+    for kind in OrganisationKind:
+        total = organisations.list(actor, region_id=region_id, kinds=[kind], limit=1).total
+        if total:
+            resources.append({"name": label(kind, short), "value": total})
+    resources.append(
+        {
+            "name": i18n.gettext(language, "Experts"),
+            "value": experts.list(actor, region_id=region_id, limit=1).total,
+        }
+    )
+    resources.append(
+        {
+            "name": i18n.gettext(language, "Achievements"),
+            "value": achievements.list(actor, region_id=region_id, limit=1).total,
+        }
+    )
+    by_industry: Counter[str] = Counter()
+    for demand in demands.all_in_region(actor, region_id):
+        for code in demand.industry_codes[:1]:
+            division = code[:2] if code[:1].isdigit() else code
+            try:
+                by_industry[f"{division} {code_lists.industry_name(division)}"] += 1
+            except KeyError:
+                by_industry[division] += 1
+    stage_counts = {
+        stage: dockings.list(actor, region_id=region_id, stage=stage, limit=1).total
+        for stage in DockingStage
+    }
+    order = [
+        DockingStage.PROPOSED,
+        DockingStage.CONTACTED,
+        DockingStage.MEETING,
+        DockingStage.NEGOTIATING,
+        DockingStage.SIGNED,
+        DockingStage.DELIVERED,
+    ]
+    funnel = []
+    for index, stage in enumerate(order):
+        reached = sum(stage_counts[later] for later in order[index:])
+        funnel.append({"name": label(stage, short), "value": reached})
+    signed = stage_counts[DockingStage.SIGNED] + stage_counts[DockingStage.DELIVERED]
+    event_page = events.list(actor, region_id=region_id, limit=1000)
+    by_month: dict[str, dict[str, int]] = {}
+    for event in event_page.items:
+        month = event.starts_on.strftime("%Y-%m")
+        bucket = by_month.setdefault(month, {"events": 0, "trainees": 0})
+        bucket["events"] += 1
+        bucket["trainees"] += (
+            event.trainee_count if event.kind is EventKind.TRAINING or event.trainee_count else 0
+        )
+    months = sorted(by_month)
+    return {
+        "kpis": {
+            "signed": signed,
+            "dockings": sum(stage_counts.values()),
+            "events": event_page.total,
+            "trainees": sum(b["trainees"] for b in by_month.values()),
+        },
+        "resources": resources,
+        "industries": [
+            {"name": name, "value": count} for name, count in by_industry.most_common(12)
+        ],
+        "funnel": funnel,
+        "months": months,
+        "events": [by_month[m]["events"] for m in months],
+        "trainees": [by_month[m]["trainees"] for m in months],
+        "labels": {
+            "resources": i18n.gettext(language, "Resources by kind"),
+            "industries": i18n.gettext(language, "Demands by industry"),
+            "funnel": i18n.gettext(language, "Docking funnel"),
+            "events": i18n.gettext(language, "Events"),
+            "trainees": i18n.gettext(language, "Trainees"),
+        },
+    }
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, actor: Operator) -> Response:
+    """The region's KPIs and trends as ECharts charts."""
+    region_id = _operator_region(actor, request)
+    language = language_of(request)
+    with tx(request):
+        region = regions.get(actor, region_id) if region_id else None
+        data = _dashboard_data(actor, region_id, language)
+    return render(request, "operator/dashboard.html", {"region": region, "data": data})
+
+
+__all__ = ["router"]
