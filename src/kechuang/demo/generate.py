@@ -381,9 +381,25 @@ def generate_world(seed: int = DEFAULT_SEED) -> DemoWorld:
     _lanzhou(gen, institutions)
     for peer in content.PEER_REGIONS:
         _peer(gen, peer, institutions)
+    _demand_statuses(world)
     _honour_lists(gen)
     _users(gen)
     return world
+
+
+def _demand_statuses(world: DemoWorld) -> None:
+    """A demand with a delivered docking is solved; one with a docking still open is docking."""
+    stages: dict[str, list[str]] = {}
+    for docking in world.dockings:
+        stages.setdefault(docking.demand_key, []).append(
+            docking.path[-1] if docking.path else "proposed"
+        )
+    for index, demand in enumerate(world.demands):
+        ends = stages.get(demand.key, [])
+        if "delivered" in ends:
+            world.demands[index] = dataclasses.replace(demand, status="solved")
+        elif any(end != "closed" for end in ends):
+            world.demands[index] = dataclasses.replace(demand, status="docking")
 
 
 # ---------------------------------------------------------------------- 兰州新区
