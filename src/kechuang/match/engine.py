@@ -1,0 +1,549 @@
+"""The matching index: build, save, load, query — every hit with its evidence.
+
+Units: a :class:`Work` is a scored text (paper, patent, project, achievement, profile); an
+:class:`Entity` (expert, organisation, achievement …) is the set of works it owns. Retrieval scores
+works lexically (BM25 over the analyser's tokens) and semantically (embedder cosine), fuses the two
+(:data:`~kechuang.match.fusion.FUSIONS`), then aggregates works into entities
+(:data:`~kechuang.match.aggregation.AGGREGATIONS`). Filters select works and entities *before*
+scoring (a mask inside retrieval), never by cutting a top-k afterwards.
+
+The API is small on purpose (bm25s spirit)::
+
+    index = MatchIndex.build(works, entities, embedder=embedder)
+    index.save(folder); index = MatchIndex.load(folder, embedder=embedder)
+    hits = index.query("需要数理逻辑方面的专家", k=10, filters={"region": "lanzhou"})
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kechuang.match.aggregation import AGGREGATIONS, AggregationName
+from kechuang.match.embedding import Embedder
+from kechuang.match.fusion import FUSIONS, Fusion, FusionName
+from kechuang.match.lexical import LexicalIndex
+from kechuang.match.settings import MatchSettings, get_settings
+from kechuang.match.text import Analyzer
+from kechuang.match.vectors import VectorIndex
+
+FloatArray = npt.NDArray[np.float32]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+MetadataValue = str | Sequence[str]
+Filters = Mapping[str, str | Collection[str]]
+
+INDEX_FORMAT = 1
+_RECORDS_FILE = "records.json"
+
+
+@dataclass(frozen=True)
+class Work:
+    """A text that is evidence for the entities owning it (a paper for each co-author)."""
+
+    id: str
+    text: str
+    title: str = ""
+    owners: tuple[str, ...] = ()
+    """Entity ids; empty means the work is an entity of its own (e.g. an achievement)."""
+    metadata: Mapping[str, MetadataValue] = field(default_factory=dict)
+    """Filterable facets of the work itself (year, kind of work …)."""
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Something recommended: an expert, an organisation, an achievement."""
+
+    id: str
+    kind: str
+    name: str = ""
+    metadata: Mapping[str, MetadataValue] = field(default_factory=dict)
+    """Filterable facets: region, industry, discipline, status …"""
+
+
+@dataclass(frozen=True)
+class WorkEvidence:
+    """One work behind a recommendation, with its score components and matched terms."""
+
+    work_id: str
+    title: str
+    lexical: float
+    semantic: float
+    fused: float
+    matched_terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A recommended entity: total score, components, the works behind it, terms to highlight."""
+
+    entity_id: str
+    kind: str
+    name: str
+    score: float
+    lexical: float
+    """Aggregated BM25 of its works (same aggregation as the total)."""
+    semantic: float
+    """Aggregated cosine of its works."""
+    fusion: str
+    aggregation: str
+    works: tuple[WorkEvidence, ...]
+    matched_terms: tuple[str, ...]
+
+    def components(self) -> dict[str, float | str]:
+        """The score's parts, as shown to operators."""
+        return {
+            "lexical": self.lexical,
+            "semantic": self.semantic,
+            "fused": self.score,
+            "fusion": self.fusion,
+            "aggregation": self.aggregation,
+        }
+
+
+@dataclass
+class WorkScores:
+    """Component scores of candidate works for one query (aligned arrays)."""
+
+    works: IntArray
+    lexical: FloatArray
+    semantic: FloatArray
+    fused: FloatArray
+
+
+def _as_values(value: MetadataValue) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+
+
+class _Postings:
+    """Facet value -> sorted row indices, so a filter mask costs a few array unions."""
+
+    def __init__(self, size: int, postings: dict[str, dict[str, IntArray]]) -> None:
+        self.size = size
+        self.postings = postings
+
+    @classmethod
+    def build(cls, rows: Sequence[Mapping[str, MetadataValue]]) -> _Postings:
+        lists: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for row, metadata in enumerate(rows):
+            for key, value in metadata.items():
+                for item in _as_values(value):
+                    lists[key][item].append(row)
+        postings = {
+            key: {item: np.asarray(rows_, dtype=np.int64) for item, rows_ in values.items()}
+            for key, values in lists.items()
+        }
+        return cls(len(rows), postings)
+
+    def mask(self, filters: Filters) -> BoolArray | None:
+        """Rows matching every filter key (any of its values); ``None`` when no filter applies."""
+        if not filters:
+            return None
+        mask = np.ones(self.size, dtype=np.bool_)
+        for key, wanted in filters.items():
+            values = _as_values(wanted) if isinstance(wanted, str) else tuple(wanted)
+            allowed = np.zeros(self.size, dtype=np.bool_)
+            for value in values:
+                rows = self.postings.get(key, {}).get(str(value))
+                if rows is not None:
+                    allowed[rows] = True
+            mask &= allowed
+        return mask
+
+
+class MatchIndex:
+    """Works indexed lexically and semantically, grouped into entities, queried with evidence."""
+
+    def __init__(
+        self,
+        *,
+        analyzer: Analyzer,
+        embedder: Embedder | None,
+        works: list[Work],
+        entities: list[Entity],
+        lexical: LexicalIndex,
+        vectors: VectorIndex | None,
+        symmetric: bool,
+    ) -> None:
+        self.analyzer = analyzer
+        self.embedder = embedder
+        self.works = works
+        self.entities = entities
+        self.lexical = lexical
+        self.vectors = vectors
+        self.symmetric = symmetric
+        self._entity_row = {entity.id: row for row, entity in enumerate(entities)}
+        self._work_row = {work.id: row for row, work in enumerate(works)}
+        self._entity_works: list[list[int]] = [[] for _ in entities]
+        self._work_owners: list[list[int]] = []
+        for row, work in enumerate(works):
+            owners = [self._entity_row[owner] for owner in (work.owners or (work.id,))]
+            self._work_owners.append(owners)
+            for owner in owners:
+                self._entity_works[owner].append(row)
+        self._pair_work = np.asarray(
+            [row for row, owners in enumerate(self._work_owners) for _ in owners], dtype=np.int64
+        )
+        self._pair_entity = np.asarray(
+            [owner for owners in self._work_owners for owner in owners], dtype=np.int64
+        )
+        self._work_postings = _Postings.build([work.metadata for work in works])
+        self._entity_postings = _Postings.build(
+            [{**entity.metadata, "kind": entity.kind} for entity in entities]
+        )
+
+    # -- build / save / load --
+
+    @classmethod
+    def build(
+        cls,
+        works: Iterable[Work],
+        entities: Iterable[Entity] = (),
+        *,
+        analyzer: Analyzer | None = None,
+        embedder: Embedder | None = None,
+        settings: MatchSettings | None = None,
+        symmetric: bool = False,
+        vectors: FloatArray | None = None,
+    ) -> MatchIndex:
+        """Analyse, embed and index ``works``; works without owners become entities themselves.
+
+        ``symmetric`` embeds works as queries (E5's advice for text-to-text similarity of the same
+        genre, e.g. paper vs paper); otherwise as passages. ``vectors`` may hand in precomputed
+        embeddings (rows aligned with ``works``). Without an embedder the index is lexical-only.
+        """
+        settings = settings or get_settings()
+        analyzer = analyzer or Analyzer()
+        work_list = list(works)
+        entity_list = list(entities)
+        known = {entity.id for entity in entity_list}
+        for work in work_list:
+            for owner in work.owners or (work.id,):
+                if owner not in known:
+                    if work.owners:
+                        raise ValueError(
+                            f"作品 {work.id} 的所有者 {owner} 不在实体列表中 / Work {work.id} "
+                            f"names owner {owner}, which is not among the entities: add it."
+                        )
+                    entity_list.append(Entity(id=work.id, kind="work", name=work.title))
+                    known.add(work.id)
+        lexical = LexicalIndex().fit([analyzer.tokens(work.text) for work in work_list])
+        vector_index = None
+        if vectors is None and embedder is not None:
+            texts = [analyzer.fold(work.text) for work in work_list]
+            vectors = embedder.embed_queries(texts) if symmetric else embedder.embed_passages(texts)
+        if vectors is not None:
+            vector_index = VectorIndex(
+                exact_max=settings.exact_search_max,
+                hnsw_m=settings.hnsw_m,
+                ef_search=settings.hnsw_ef_search,
+            ).fit(vectors)
+        return cls(
+            analyzer=analyzer,
+            embedder=embedder,
+            works=work_list,
+            entities=entity_list,
+            lexical=lexical,
+            vectors=vector_index,
+            symmetric=symmetric,
+        )
+
+    def save(self, folder: Path) -> None:
+        """Write the index (analyser, BM25 arrays, vectors, records, facets) into ``folder``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.analyzer.save(folder)
+        self.lexical.save(folder / "lexical")
+        if self.vectors is not None:
+            self.vectors.save(folder / "semantic")
+        records = {
+            "format": INDEX_FORMAT,
+            "symmetric": self.symmetric,
+            "embedder": self.embedder.name if self.embedder is not None else None,
+            "works": [
+                {
+                    "id": w.id,
+                    "title": w.title,
+                    "text": w.text,
+                    "owners": list(w.owners),
+                    "metadata": {k: _as_values(v) for k, v in w.metadata.items()},
+                }
+                for w in self.works
+            ],
+            "entities": [
+                {
+                    "id": e.id,
+                    "kind": e.kind,
+                    "name": e.name,
+                    "metadata": {k: _as_values(v) for k, v in e.metadata.items()},
+                }
+                for e in self.entities
+            ],
+        }
+        (folder / _RECORDS_FILE).write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+
+    @classmethod
+    def load(
+        cls, folder: Path, *, embedder: Embedder | None = None, mmap: bool = True
+    ) -> MatchIndex:
+        """Load a saved index; ``embedder`` must be the model it was built with (checked)."""
+        records: dict[str, Any] = json.loads((folder / _RECORDS_FILE).read_text("utf-8"))
+        if records.get("format") != INDEX_FORMAT:
+            raise ValueError(
+                f"索引格式不符 {folder} / Index format mismatch in {folder}: rebuild the index."
+            )
+        built_with = records.get("embedder")
+        if built_with and embedder is not None and embedder.name != built_with:
+            raise ValueError(
+                f"索引用 {built_with} 构建，当前嵌入模型为 {embedder.name} / Index was built with "
+                f"{built_with} but the embedder is {embedder.name}: rebuild or change the setting."
+            )
+        works = [
+            Work(
+                id=w["id"],
+                title=w["title"],
+                text=w["text"],
+                owners=tuple(w["owners"]),
+                metadata={k: tuple(v) for k, v in w["metadata"].items()},
+            )
+            for w in records["works"]
+        ]
+        entities = [
+            Entity(
+                id=e["id"],
+                kind=e["kind"],
+                name=e["name"],
+                metadata={k: tuple(v) for k, v in e["metadata"].items()},
+            )
+            for e in records["entities"]
+        ]
+        semantic = folder / "semantic"
+        return cls(
+            analyzer=Analyzer.load(folder),
+            embedder=embedder if built_with else None,
+            works=works,
+            entities=entities,
+            lexical=LexicalIndex.load(folder / "lexical", mmap=mmap),
+            vectors=VectorIndex.load(semantic, mmap=mmap) if semantic.exists() else None,
+            symmetric=bool(records["symmetric"]),
+        )
+
+    def works_of(self, entity_id: str) -> IntArray:
+        """Rows (in :attr:`works`) of the works an entity owns."""
+        return np.asarray(self._entity_works[self._entity_row[entity_id]], dtype=np.int64)
+
+    # -- filtering --
+
+    def entity_mask(
+        self, filters: Filters | None = None, exclude: Collection[str] = ()
+    ) -> BoolArray | None:
+        """Entities passing the facet filters and not excluded (``None``: all of them)."""
+        mask = self._entity_postings.mask(filters or {})
+        if exclude:
+            mask = np.ones(len(self.entities), np.bool_) if mask is None else mask
+            for entity_id in exclude:
+                row = self._entity_row.get(entity_id)
+                if row is not None:
+                    mask[row] = False
+        return mask
+
+    def allowed_works(
+        self,
+        filters: Filters | None = None,
+        work_filters: Filters | None = None,
+        exclude: Collection[str] = (),
+        *,
+        entities: BoolArray | None = None,
+    ) -> BoolArray | None:
+        """Mask of works that may score: owned by an allowed entity and passing work filters."""
+        entity_mask = entities if entities is not None else self.entity_mask(filters, exclude)
+        work_mask = self._work_postings.mask(work_filters or {})
+        if entity_mask is None:
+            return work_mask
+        by_owner = np.zeros(len(self.works), dtype=np.bool_)
+        by_owner[self._pair_work[entity_mask[self._pair_entity]]] = True
+        return by_owner if work_mask is None else by_owner & work_mask
+
+    # -- scoring --
+
+    def embed_query(self, text: str) -> FloatArray | None:
+        """The query vector (``None`` for a lexical-only index)."""
+        if self.embedder is None or self.vectors is None:
+            return None
+        vector: FloatArray = self.embedder.embed_queries([self.analyzer.fold(text)])[0]
+        return vector
+
+    def score_works(
+        self,
+        text: str,
+        *,
+        allowed: BoolArray | None = None,
+        candidates: int | None = 200,
+        fusion: FusionName | Fusion = FusionName.RRF,
+        query_vector: FloatArray | None = None,
+    ) -> WorkScores:
+        """Component and fused scores of candidate works (``candidates=None``: every allowed work).
+
+        Candidates are the union of the lexical and the semantic top lists; both components are
+        then computed exactly for all of them, so fusion never sees a missing component.
+        """
+        tokens = self.analyzer.tokens(text)
+        lexical_all = self.lexical.scores(tokens, allowed)
+        vector = query_vector if query_vector is not None else self.embed_query(text)
+        if candidates is None:
+            rows = (
+                np.arange(len(self.works), dtype=np.int64)
+                if allowed is None
+                else np.flatnonzero(allowed).astype(np.int64)
+            )
+        else:
+            lexical_rows, _ = self.lexical.top_k(tokens, candidates, allowed)
+            parts = [lexical_rows]
+            if vector is not None and self.vectors is not None:
+                semantic_rows, _ = self.vectors.top_k(vector, candidates, allowed)
+                parts.append(semantic_rows)
+            rows = np.unique(np.concatenate(parts)).astype(np.int64)
+        lexical = lexical_all[rows]
+        if vector is not None and self.vectors is not None:
+            semantic = (np.asarray(self.vectors.vectors[rows]) @ vector).astype(np.float32)
+        else:
+            semantic = np.full(rows.size, -np.inf, dtype=np.float32)
+        if vector is None and fusion in (FusionName.SEMANTIC, FusionName.RRF, FusionName.LINEAR):
+            fuse: Fusion = FUSIONS[FusionName.LEXICAL]
+        else:
+            fuse = FUSIONS[fusion] if isinstance(fusion, FusionName) else fusion
+        fused = fuse(lexical, semantic) if rows.size else np.zeros(0, dtype=np.float32)
+        return WorkScores(works=rows, lexical=lexical, semantic=semantic, fused=fused)
+
+    def query(
+        self,
+        text: str,
+        *,
+        k: int = 10,
+        filters: Filters | None = None,
+        work_filters: Filters | None = None,
+        kind: str | Collection[str] | None = None,
+        exclude: Collection[str] = (),
+        fusion: FusionName | Fusion = FusionName.RRF,
+        aggregation: AggregationName = AggregationName.MAX,
+        candidates: int = 200,
+        evidence: int = 3,
+    ) -> list[Hit]:
+        """Top-``k`` entities for ``text`` with evidence.
+
+        ``filters`` select entities by facet (``{"region": "lanzhou", "kind": "expert"}``),
+        ``work_filters`` select works; ``exclude`` removes entities (conflicts of interest). An
+        entity's score aggregates the scores of its works found among the candidates.
+        """
+        entity_filters = dict(filters or {})
+        if kind is not None:
+            entity_filters["kind"] = kind
+        entities = self.entity_mask(entity_filters, exclude)
+        allowed = self.allowed_works(work_filters=work_filters, entities=entities)
+        scores = self.score_works(text, allowed=allowed, candidates=candidates, fusion=fusion)
+        return self._entity_hits(
+            text,
+            scores=scores,
+            k=k,
+            aggregation=aggregation,
+            fusion=fusion,
+            evidence=evidence,
+            entities=entities,
+        )
+
+    def score_entities(
+        self,
+        text: str,
+        entity_ids: Sequence[str],
+        *,
+        fusion: FusionName | Fusion = FusionName.RRF,
+        aggregation: AggregationName = AggregationName.MAX,
+        query_vector: FloatArray | None = None,
+    ) -> dict[str, float]:
+        """Exact score of given entities (all their works scored; lexical IDF from the whole index).
+
+        For rescoring a known shortlist, or for benchmarks that rank fixed pairs.
+        """
+        rows = [self._entity_row[entity_id] for entity_id in entity_ids]
+        allowed = np.zeros(len(self.works), dtype=np.bool_)
+        for row in rows:
+            allowed[self._entity_works[row]] = True
+        scores = self.score_works(
+            text, allowed=allowed, candidates=None, fusion=fusion, query_vector=query_vector
+        )
+        fused_by_work = dict(zip(scores.works.tolist(), scores.fused.tolist(), strict=True))
+        aggregate = AGGREGATIONS[aggregation]
+        return {
+            entity_id: aggregate(
+                np.asarray([fused_by_work[w] for w in self._entity_works[row]], dtype=np.float32)
+            )
+            for entity_id, row in zip(entity_ids, rows, strict=True)
+        }
+
+    def _entity_hits(
+        self,
+        text: str,
+        *,
+        scores: WorkScores,
+        k: int,
+        aggregation: AggregationName,
+        fusion: FusionName | Fusion,
+        evidence: int,
+        entities: BoolArray | None,
+    ) -> list[Hit]:
+        aggregate = AGGREGATIONS[aggregation]
+        by_entity: dict[int, list[int]] = defaultdict(list)
+        for position, work_row in enumerate(scores.works.tolist()):
+            for owner in self._work_owners[work_row]:
+                if entities is None or entities[owner]:
+                    by_entity[owner].append(position)
+        ranked = sorted(
+            (
+                (aggregate(scores.fused[positions]), entity_row, positions)
+                for entity_row, positions in by_entity.items()
+            ),
+            key=lambda item: (-item[0], item[1]),
+        )[:k]
+        query_terms = set(self.analyzer.tokens(text))
+        fusion_name = fusion.value if isinstance(fusion, FusionName) else type(fusion).__name__
+        hits = []
+        for score, entity_row, positions in ranked:
+            order = sorted(positions, key=lambda p: -float(scores.fused[p]))[:evidence]
+            works = tuple(self._evidence(scores, p, query_terms) for p in order)
+            semantic = scores.semantic[positions]
+            entity = self.entities[entity_row]
+            hits.append(
+                Hit(
+                    entity_id=entity.id,
+                    kind=entity.kind,
+                    name=entity.name,
+                    score=float(score),
+                    lexical=aggregate(scores.lexical[positions]),
+                    semantic=aggregate(semantic) if np.isfinite(semantic).all() else 0.0,
+                    fusion=fusion_name,
+                    aggregation=aggregation.value,
+                    works=works,
+                    matched_terms=tuple(
+                        sorted({term for work in works for term in work.matched_terms})
+                    ),
+                )
+            )
+        return hits
+
+    def _evidence(self, scores: WorkScores, position: int, query_terms: set[str]) -> WorkEvidence:
+        work = self.works[int(scores.works[position])]
+        semantic = float(scores.semantic[position])
+        return WorkEvidence(
+            work_id=work.id,
+            title=work.title,
+            lexical=float(scores.lexical[position]),
+            semantic=semantic if np.isfinite(semantic) else 0.0,
+            fused=float(scores.fused[position]),
+            matched_terms=tuple(sorted(query_terms & self.analyzer.terms(work.text))),
+        )

@@ -1,0 +1,111 @@
+"""Fusing lexical and semantic scores of the same candidate works.
+
+Strategies live in :data:`FUSIONS`, keyed by :class:`FusionName`; callers pick one by name, never
+by an if-chain. Each takes the two component arrays aligned over the candidates (``lexical`` is
+0 where a work did not match lexically) and returns the fused array.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float32]
+RRF_K = 60
+
+
+class FusionName(StrEnum):
+    """How lexical and semantic evidence combine into one score."""
+
+    LEXICAL = "lexical"
+    SEMANTIC = "semantic"
+    RRF = "rrf"
+    LINEAR = "linear"
+
+
+def ranks(scores: FloatArray, present: npt.NDArray[np.bool_]) -> FloatArray:
+    """1-based rank of each score among the present ones (``inf`` where absent)."""
+    result = np.full(scores.shape, np.inf, dtype=np.float32)
+    index = np.flatnonzero(present)
+    order = index[np.argsort(-scores[index], kind="stable")]
+    result[order] = np.arange(1, order.size + 1, dtype=np.float32)
+    return result
+
+
+def reciprocal_rank_fusion(lexical: FloatArray, semantic: FloatArray, k: int = RRF_K) -> FloatArray:
+    """RRF: sum of 1/(k + rank) over the lists a work appears in.
+
+    Cormack, Clarke, Büttcher, "Reciprocal rank fusion outperforms Condorcet and individual rank
+    learning methods", SIGIR 2009 (k = 60). A work absent from a list adds nothing for it.
+    """
+    lexical_ranks = ranks(lexical, lexical > 0)
+    semantic_ranks = ranks(semantic, np.isfinite(semantic))
+    fused = 1.0 / (k + lexical_ranks) + 1.0 / (k + semantic_ranks)
+    return fused.astype(np.float32)
+
+
+def normalised_lexical(lexical: FloatArray) -> FloatArray:
+    """BM25 divided by the best BM25 of this query, so it lives in [0, 1] like a cosine."""
+    top = float(lexical.max(initial=0.0))
+    if top <= 0:
+        return np.zeros_like(lexical)
+    normalised: FloatArray = (lexical / top).astype(np.float32)
+    return normalised
+
+
+@dataclass(frozen=True)
+class LinearFusion:
+    """``w_lex * BM25/max(BM25) + w_sem * cosine``; weights fitted on training data only."""
+
+    lexical_weight: float = 0.3
+    semantic_weight: float = 1.0
+
+    def __call__(self, lexical: FloatArray, semantic: FloatArray) -> FloatArray:
+        """Weighted sum of the normalised components."""
+        semantic_finite = np.where(np.isfinite(semantic), semantic, 0.0)
+        fused = (
+            self.lexical_weight * normalised_lexical(lexical)
+            + self.semantic_weight * semantic_finite
+        )
+        return fused.astype(np.float32)
+
+
+def fit_linear_fusion(
+    objective: Callable[[LinearFusion], float],
+    lexical_weights: Sequence[float] = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0),
+) -> tuple[LinearFusion, float]:
+    """The lexical weight (semantic weight fixed at 1) minimising ``objective`` on training data.
+
+    ``objective`` must evaluate on a training split only; the caller owns that discipline. A grid
+    over one ratio is enough for two components and optimises the benchmark's own loss directly.
+    """
+    best: tuple[LinearFusion, float] | None = None
+    for weight in lexical_weights:
+        fusion = LinearFusion(lexical_weight=weight, semantic_weight=1.0)
+        value = objective(fusion)
+        if best is None or value < best[1]:
+            best = (fusion, value)
+    assert best is not None
+    return best
+
+
+def _lexical_only(lexical: FloatArray, semantic: FloatArray) -> FloatArray:
+    return lexical
+
+
+def _semantic_only(lexical: FloatArray, semantic: FloatArray) -> FloatArray:
+    return semantic
+
+
+Fusion = Callable[[FloatArray, FloatArray], FloatArray]
+
+FUSIONS: dict[FusionName, Fusion] = {
+    FusionName.LEXICAL: _lexical_only,
+    FusionName.SEMANTIC: _semantic_only,
+    FusionName.RRF: reciprocal_rank_fusion,
+    FusionName.LINEAR: LinearFusion(),
+}
