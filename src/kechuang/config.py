@@ -71,6 +71,14 @@ class Settings(BaseSettings):
         60, ge=5, description="How long a password-reset link stays valid."
     )
 
+    argon2_time_cost: int = Field(
+        3, ge=1, description="argon2id iterations for password hashing (RFC 9106 profile)."
+    )
+    argon2_memory_kib: int = Field(
+        65536, ge=8, description="argon2id memory in KiB for password hashing."
+    )
+    argon2_parallelism: int = Field(4, ge=1, description="argon2id lanes for password hashing.")
+
     @model_validator(mode="after")
     def _resolve_and_guard(self) -> Settings:
         if not self.database_url:

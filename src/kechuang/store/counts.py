@@ -12,12 +12,14 @@ from collections.abc import Collection
 from datetime import UTC, date, datetime
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kechuang.store import tables as t
 
 
-def _in_year(column: ColumnElement[date], year: int | None) -> list[ColumnElement[bool]]:
+def _in_year(
+    column: InstrumentedAttribute[date] | InstrumentedAttribute[date | None], year: int | None
+) -> list[ColumnElement[bool]]:
     if year is None:
         return []
     return [column >= date(year, 1, 1), column <= date(year, 12, 31)]

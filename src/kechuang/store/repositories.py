@@ -604,7 +604,12 @@ class UserRepository(Repository[User]):
         """Insert a new account with its password hash."""
         now = utcnow()
         row = t.UserRow(
-            **self._values(user), password_hash=password_hash, created_at=now, updated_at=now
+            **{
+                **self._values(user),
+                "password_hash": password_hash,
+                "created_at": now,
+                "updated_at": now,
+            }
         )
         self.session.add(row)
         self.session.flush()
