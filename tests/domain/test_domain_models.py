@@ -14,9 +14,9 @@ from kechuang.domain import (
     TransferMode,
     User,
     ValidationError,
+    codes,
     label,
 )
-from kechuang.domain import codes
 from kechuang.domain.common import validate
 from kechuang.domain.docking import TRANSITIONS, check_transition
 from kechuang.domain.vocab import parse_member
@@ -61,8 +61,12 @@ def test_validation_errors_name_row_field_problem_and_fix_in_both_languages() ->
     assert all(detail.row == 7 for detail in error.details)
     zh = "\n".join(error.lines("zh"))
     en = "\n".join(error.lines("en"))
-    assert "第 7 行" in zh and "统一社会信用代码" in zh and "营业执照" in zh
-    assert "row 7" in en and "credit code" in en and "business licence" in en
+    assert "第 7 行" in zh
+    assert "统一社会信用代码" in zh
+    assert "营业执照" in zh
+    assert "row 7" in en
+    assert "credit code" in en
+    assert "business licence" in en
 
 
 def test_missing_and_mistyped_fields_are_reported_each() -> None:
@@ -79,7 +83,9 @@ def test_lab_level_is_required_for_labs_only() -> None:
         validate(Organisation, {"kind": "laboratory", "name": "实验室"})
     with pytest.raises(ValidationError):
         validate(Organisation, {"kind": "enterprise", "name": "甲", "lab_level": "national"})
-    lab = validate(Organisation, {"kind": "laboratory", "name": "实验室", "lab_level": "provincial"})
+    lab = validate(
+        Organisation, {"kind": "laboratory", "name": "实验室", "lab_level": "provincial"}
+    )
     assert lab.kind is OrganisationKind.LABORATORY
 
 
