@@ -82,7 +82,8 @@ def _install_error_mapping(app: FastAPI) -> None:
         if _is_api(request):
             return api_errors.request_validation_response(error)
         return web_errors.http_error_page(
-            request, StarletteHTTPException(400, N_("The form was incomplete. Go back and try again."))
+            request,
+            StarletteHTTPException(400, N_("The form was incomplete. Go back and try again.")),
         )
 
     @app.exception_handler(StarletteHTTPException)

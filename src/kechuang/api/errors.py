@@ -68,7 +68,7 @@ def status_of(error: KechuangError) -> int:
     """The HTTP status of a domain error (its most specific registered class wins)."""
     for cls in type(error).__mro__:
         if cls in STATUS_OF:
-            return STATUS_OF[cls]  # type: ignore[index]
+            return STATUS_OF[cls]  # type: ignore[index,unused-ignore]
     return status.HTTP_400_BAD_REQUEST
 
 

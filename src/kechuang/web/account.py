@@ -191,3 +191,9 @@ def revoke_token(
 
 
 __all__ = ["current_actor", "router"]
+
+
+@router.get("/sign-up")
+def sign_up(request: Request) -> Response:
+    """How an enterprise gets an account (operators invite; see /operator/users)."""
+    return render(request, "account/sign_up.html")

@@ -30,10 +30,13 @@ BY_ROLE: dict[Role, tuple[NavItem, ...]] = {
     Role.ENTERPRISE_MEMBER: (NavItem("/my/demands", N_("My demands")),),
     Role.EXPERT: (NavItem("/expert/invitations", N_("Invitations")),),
     Role.REGION_OPERATOR: (
+        NavItem("/operator/review", N_("Demand review")),
         NavItem("/operator/dockings", N_("Docking board")),
         NavItem("/dashboard", N_("Dashboard")),
+        NavItem("/operator/users", N_("Users")),
     ),
     Role.NATIONAL_ADMIN: (
+        NavItem("/operator/review", N_("Demand review")),
         NavItem("/operator/dockings", N_("Docking board")),
         NavItem("/dashboard", N_("Dashboard")),
     ),

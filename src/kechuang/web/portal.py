@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -163,10 +164,11 @@ def _select(
 
 
 def _enum_options(
-    request: Request, enum: type[Any], members: Sequence[Any] | None = None
+    request: Request, enum: type[StrEnum], members: Sequence[StrEnum] | None = None
 ) -> list[tuple[str, str]]:
     language = language_of(request)
-    return [(member.value, label(member, language.short)) for member in (members or list(enum))]
+    chosen: Sequence[StrEnum] = members or [*enum]
+    return [(member.value, label(member, language.short)) for member in chosen]
 
 
 @router.get("/")

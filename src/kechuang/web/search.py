@@ -9,13 +9,14 @@ engine (Chinese segmentation, abstracts, ranking) replaces it when ``services.ma
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from markupsafe import Markup, escape
 from starlette.responses import Response
 
-from kechuang.domain import Actor
+from kechuang.domain import Actor, Page
 from kechuang.services import achievements, demands, experts, organisations, regions
 from kechuang.web.deps import current_actor, rate_limit, tx
 from kechuang.web.i18n import N_
@@ -60,7 +61,7 @@ def search(request: Request, actor: Annotated[Actor, Depends(current_actor)]) ->
     with tx(request):
         region_list = list(regions.list(actor, limit=200).items)
         if q:
-            pages = {
+            pages: dict[str, Callable[[], Page[Any]]] = {
                 "demand": lambda: demands.list_teasers(
                     actor, region_id=region_id, q=q, limit=PER_KIND
                 ),

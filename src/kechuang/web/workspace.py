@@ -6,6 +6,7 @@ recommendations with evidence, docking requests and statuses), the expert's invi
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -26,6 +27,8 @@ from kechuang.domain import (
     EventKind,
     OrganisationKind,
     Role,
+    User,
+    KechuangError,
     ValidationError,
     demand_quality,
     label,
@@ -41,8 +44,9 @@ from kechuang.services import (
     experts,
     organisations,
     regions,
+    users,
 )
-from kechuang.web import i18n
+from kechuang.web import i18n, mail
 from kechuang.web.deps import require_roles, tx
 from kechuang.web.portal import discipline_text, industry_text
 from kechuang.web.recommend import recommend
@@ -215,7 +219,7 @@ async def post_demand(request: Request, actor: Enterprise) -> Response:
     if issues and intent != "draft":
         messages = [issue.message(language.short) for issue in issues]
         return _demand_form(request, values, errors=[], issues=messages, status_code=422)
-    status = DemandStatus.DRAFT if intent == "draft" else DemandStatus.PUBLISHED
+    status = DemandStatus.DRAFT if intent == "draft" else DemandStatus.PENDING_REVIEW
     demand = demand.model_copy(update={"status": status})
 
     def store() -> Demand:
@@ -234,7 +238,9 @@ async def post_demand(request: Request, actor: Enterprise) -> Response:
         i18n.gettext(language, "The demand has been saved as a draft.")
         if status is DemandStatus.DRAFT
         else i18n.gettext(
-            language, "The demand has been published. Here are the recommended partners."
+            language,
+            "The demand passed the quality check and awaits the operator's review. "
+            "Here are the recommended partners.",
         ),
     )
     return RedirectResponse(f"/my/demands/{stored.id}", status_code=303)
@@ -564,3 +570,110 @@ def dashboard(request: Request, actor: Operator) -> Response:
 
 
 __all__ = ["router"]
+
+
+@router.get("/operator/review")
+def review_queue(request: Request, actor: Operator) -> Response:
+    """Demands waiting for the operator's review before they are published."""
+    region_id = _operator_region(actor, request)
+    with tx(request):
+        page = demands.list(
+            actor, region_id=region_id, status=DemandStatus.PENDING_REVIEW, limit=200
+        )
+    return render(
+        request,
+        "operator/review.html",
+        {"demands": page.items, "industry_text": industry_text},
+    )
+
+
+@router.post("/operator/review/{demand_id}")
+def review_demand(
+    request: Request,
+    demand_id: int,
+    actor: Operator,
+    decision: Annotated[str, Form()] = "",
+) -> Response:
+    """Publish a reviewed demand, or send it back to the enterprise as a draft."""
+    status = DemandStatus.PUBLISHED if decision == "publish" else DemandStatus.DRAFT
+    with tx(request):
+        demands.update(actor, demand_id, {"status": status})
+    flash(request, "ok", i18n.gettext(language_of(request), "The review decision has been saved."))
+    return RedirectResponse("/operator/review", status_code=303)
+
+
+@router.get("/operator/users")
+def region_users(request: Request, actor: Operator) -> Response:
+    """The region's accounts, and a form to invite an enterprise member or an expert."""
+    region_id = _operator_region(actor, request)
+    with tx(request):
+        page = users.list(actor, region_id=region_id, limit=500)
+        enterprises = organisations.all_in_region(
+            actor, region_id, kinds=[OrganisationKind.ENTERPRISE]
+        )
+    return render(
+        request,
+        "operator/users.html",
+        {"users": page.items, "enterprises": enterprises, "errors": [], "invited": None},
+    )
+
+
+@router.post("/operator/users")
+def invite_user(
+    request: Request,
+    actor: Operator,
+    *,
+    username: Annotated[str, Form()] = "",
+    display_name: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
+    organisation_id: Annotated[int, Form()] = 0,
+) -> Response:
+    """Create an enterprise member's account and mail them a link to choose their password."""
+    language = language_of(request)
+    region_id = _operator_region(actor, request)
+    errors: list[str] = []
+    invited = None
+    try:
+        with tx(request):
+            account = validate(
+                User,
+                {
+                    "username": username.strip(),
+                    "display_name": display_name.strip(),
+                    "email": email.strip(),
+                    "role": Role.ENTERPRISE_MEMBER,
+                    "region_id": region_id,
+                    "organisation_id": organisation_id or None,
+                },
+            )
+            created = users.create(actor, account, secrets.token_urlsafe(24))
+            issued = users.request_password_reset(actor, created.username)
+        if issued is not None:
+            _user, secret = issued
+            link = f"{request.base_url}password-reset/{secret}"
+            mail.send(
+                request.app.state.settings.data_dir,
+                to=created.email or created.username,
+                subject="科创 Kechuang：账号邀请 / Your account invitation",
+                body=(
+                    f"您好 {created.display_name or created.username}：\n\n"
+                    f"科协已为您开通账号 {created.username}。请打开以下链接设置密码：\n{link}\n\n"
+                    f"Hello {created.display_name or created.username},\n\nYour science "
+                    f"association opened the account {created.username} for you. Open this link "
+                    f"to choose your password:\n{link}\n"
+                ),
+            )
+        invited = created.username
+    except KechuangError as error:
+        errors = error.lines(language.short)
+    with tx(request):
+        page = users.list(actor, region_id=region_id, limit=500)
+        enterprises = organisations.all_in_region(
+            actor, region_id, kinds=[OrganisationKind.ENTERPRISE]
+        )
+    return render(
+        request,
+        "operator/users.html",
+        {"users": page.items, "enterprises": enterprises, "errors": errors, "invited": invited},
+        status_code=422 if errors else 200,
+    )
