@@ -144,10 +144,16 @@ class UncertaintyResult:
         }
         if self.sobol is not None:
             out["sobol"] = [
-                {"factor": str(name), **{k: float(v) for k, v in row.items()}}
+                {"factor": str(name), **{k: _finite(v) for k, v in row.items()}}
                 for name, row in self.sobol.iterrows()
             ]
         return out
+
+
+def _finite(value: Any) -> float | None:
+    """JSON has no NaN: undefined indices (no output variance) become null."""
+    number = float(value)
+    return number if np.isfinite(number) else None
 
 
 # ------------------------------------------------------------------------------ engine
@@ -357,8 +363,9 @@ def sobol_indices(
     """
     n = y_a.shape[-1]
     variance = np.var(np.concatenate([y_a, y_b], axis=-1), axis=-1, ddof=1)[..., None]
-    first = np.mean(y_b[..., None, :] * (y_ab - y_a[..., None, :]), axis=-1) / variance
-    total = np.sum((y_a[..., None, :] - y_ab) ** 2, axis=-1) / (2 * n * variance)
+    with np.errstate(invalid="ignore", divide="ignore"):  # no variance: indices undefined (NaN)
+        first = np.mean(y_b[..., None, :] * (y_ab - y_a[..., None, :]), axis=-1) / variance
+        total = np.sum((y_a[..., None, :] - y_ab) ** 2, axis=-1) / (2 * n * variance)
     return first, total
 
 

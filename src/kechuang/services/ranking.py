@@ -254,7 +254,7 @@ class Ranking:
             "sobol": None
             if self.sobol is None
             else [
-                {"factor": str(name), **{k: float(v) for k, v in row.items()}}
+                {"factor": str(name), **{k: _number(v) for k, v in row.items()}}
                 for name, row in self.sobol.iterrows()
             ],
             "warnings": self.warnings,
