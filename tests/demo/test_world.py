@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import opencc
 import pytest
 
 from kechuang.demo import content
@@ -32,8 +33,12 @@ def world() -> DemoWorld:
     return generate_world(20240827)
 
 
+def _orgs_of(world: DemoWorld, region_key: str, kind: str) -> list[str]:
+    return [o.key for o in world.organisations if o.region_key == region_key and o.kind == kind]
+
+
 def _lanzhou_orgs(world: DemoWorld, kind: str) -> list[str]:
-    return [o.key for o in world.organisations if o.region_key == LANZHOU and o.kind == kind]
+    return _orgs_of(world, LANZHOU, kind)
 
 
 def test_lanzhou_has_the_report_figures(world: DemoWorld) -> None:
@@ -70,9 +75,11 @@ def test_demands_cover_six_industries_and_three_tiers(world: DemoWorld) -> None:
     assert industries == {industry.key for industry in INDUSTRIES}
     assert {d.tier for d in demands} == {"public", "members", "nda"}
     for demand in demands:
-        assert demand.key_problems and demand.target_indicators
+        assert demand.key_problems
+        assert demand.target_indicators
         assert demand.budget_yuan > 0
-        assert demand.published_on is None or demand.deadline > demand.published_on
+        if demand.published_on is not None:
+            assert demand.deadline > demand.published_on
 
 
 def test_dockings_reach_every_stage_and_some_are_signed_with_values(world: DemoWorld) -> None:
@@ -96,7 +103,8 @@ def test_report_achievements_and_honours(world: DemoWorld) -> None:
     by_title = {a.title: a for a in world.achievements}
     blending = by_title["天然气掺氢技术"]
     assert blending.owner_key == content.TSINGHUA_VEHICLE_SCHOOL.key
-    assert "马凡华" in blending.owner_name and "清华大学车辆与运载学院" in blending.owner_name
+    assert "马凡华" in blending.owner_name
+    assert "清华大学车辆与运载学院" in blending.owner_name
     assert by_title["加氢站技术"].owner_name == "上海舜华新能源技术有限公司"
     honours = {h.kind: h for h in world.honour_lists}
     emerging = honours["emerging_enterprises"]
@@ -125,12 +133,22 @@ def test_every_role_has_a_user(world: DemoWorld) -> None:
 def test_peers_exist_with_smaller_varied_figures(world: DemoWorld) -> None:
     peers = [r.key for r in world.regions if r.key != LANZHOU]
     assert 5 <= len(peers) <= 7
-    enterprises = Counter(
-        o.region_key for o in world.organisations if o.kind == "enterprise" and o.region_key
-    )
-    peer_counts = [enterprises[key] for key in peers]
-    assert len(set(peer_counts)) == len(peer_counts), "peers differ from one another"
-    assert all(count > 0 for count in peer_counts)
+
+    def profile(region_key: str) -> tuple[int, ...]:
+        kinds = ("enterprise", "laboratory", "innovation_base", "enterprise_association")
+        return (
+            *(len(_orgs_of(world, region_key, kind)) for kind in kinds),
+            sum(v.region_key == region_key for v in world.volunteers),
+            sum(e.region_key == region_key for e in world.events),
+        )
+
+    profiles = [profile(key) for key in peers]
+    assert len(set(profiles)) == len(profiles), "no two peers look the same"
+    lanzhou = profile(LANZHOU)
+    for peer_profile in profiles:
+        assert peer_profile[0] > 0
+        assert peer_profile[0] < lanzhou[0], "peers are smaller than 兰州新区"
+        assert peer_profile[4] < lanzhou[4]
 
 
 def test_same_seed_same_world_other_seed_other_names() -> None:
@@ -204,8 +222,6 @@ def test_experts_works_cover_the_demands_problems(world: DemoWorld) -> None:
 
 @pytest.mark.skipif(not REPORT.exists(), reason="../shared/reference (the Lanzhou report) absent")
 def test_real_names_are_spelled_as_in_the_report(world: DemoWorld) -> None:
-    import opencc
-
     text = opencc.OpenCC("t2s").convert(REPORT.read_text("utf-8"))
     text = re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", "", text)
     for real in content.REAL_ORGANISATIONS:

@@ -424,7 +424,8 @@ class _Writer:
                     is_demo=True,
                 ),
             )
-            assert docking.id is not None
+            docking_id = docking.id
+            assert docking_id is not None
             for stage_code in spec.path:
                 stage = DockingStage(stage_code)
                 on = None
@@ -434,7 +435,7 @@ class _Writer:
                     on = spec.delivered_on
                 docking = dockings.transition(
                     self.actor,
-                    docking.id,
+                    docking_id,
                     stage,
                     closed_reason=spec.close_reason if stage is DockingStage.CLOSED else "",
                     contract_value_fen=(
@@ -444,7 +445,6 @@ class _Writer:
                     ),
                     on=on,
                 )
-                assert docking.id is not None
             for side, feedback in (
                 ("enterprise", spec.enterprise_feedback),
                 ("provider", spec.provider_feedback),
@@ -453,11 +453,11 @@ class _Writer:
                     rating, comment = feedback
                     dockings.give_feedback(
                         self.actor,
-                        docking.id,
+                        docking_id,
                         side,  # type: ignore[arg-type]
                         Feedback(rating=rating, comment=comment),
                     )
-            self.docking_ids[spec.key] = docking.id
+            self.docking_ids[spec.key] = docking_id
             self.tick("对接 dockings")
 
     def honour_lists(self) -> None:

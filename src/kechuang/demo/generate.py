@@ -560,11 +560,11 @@ def _lanzhou(gen: _Generator, institutions: dict[str, list[OrganisationSpec]]) -
     # Experts: 8 per industry, each with a primary and usually a secondary topic.
     experts_by_topic: dict[str, list[ExpertSpec]] = {}
     for industry in INDUSTRIES:
-        topics = list(topics_of(industry.key))
+        industry_topics = topics_of(industry.key)
         homes = institutions[industry.key]
         for index in range(LANZHOU_EXPERTS_PER_INDUSTRY):
-            primary = topics[index % len(topics)]
-            others = [t for t in topics if t is not primary]
+            primary = industry_topics[index % len(industry_topics)]
+            others = [t for t in industry_topics if t is not primary]
             secondary = rng.choice(others) if rng.random() < 0.75 else None
             home = homes[index % len(homes)]
             spec = gen.expert(
@@ -820,6 +820,33 @@ _PRAISE = (
 )
 
 
+def _pick_pair(
+    rng: random.Random,
+    candidates: list[DemandSpec],
+    experts_by_topic: dict[str, list[ExpertSpec]],
+    achievements: dict[str, AchievementSpec],
+    organisation_targets: dict[str, str],
+) -> tuple[DemandSpec, str, str] | None:
+    """A demand and a fitting party: mostly an expert on its topic, else a lab, base, society or
+    achievement of its industry."""
+    demand = rng.choice(candidates)
+    topic = TOPIC_BY_KEY[demand.topic_key]
+    roll = rng.random()
+    if roll < 0.2 and topic.industry in organisation_targets:
+        return demand, "organisation", organisation_targets[topic.industry]
+    if roll < 0.3 and demand.topic_key in achievements:
+        return demand, "achievement", achievements[demand.topic_key].key
+    experts = experts_by_topic.get(demand.topic_key) or [
+        e
+        for k, es in experts_by_topic.items()
+        for e in es
+        if TOPIC_BY_KEY[k].industry == topic.industry
+    ]
+    if not experts:
+        return None
+    return demand, "expert", rng.choice(experts).key
+
+
 def _dockings(
     gen: _Generator,
     region_key: str,
@@ -872,27 +899,18 @@ def _dockings(
         )
         used.add((demand.key, achievement.key))
     for depth, closed in plan[: max(0, count - len(result))]:
-        demand = rng.choice(candidates)
-        topic = TOPIC_BY_KEY[demand.topic_key]
-        roll = rng.random()
-        target_kind, target_key = "expert", ""
-        if roll < 0.2 and topic.industry in organisation_targets:
-            target_kind, target_key = "organisation", organisation_targets[topic.industry]
-        elif roll < 0.3 and demand.topic_key in achievements:
-            achievement = achievements[demand.topic_key]
-            target_kind, target_key = "achievement", achievement.key
-        if not target_key:
-            experts = experts_by_topic.get(demand.topic_key) or [
-                e
-                for k, es in experts_by_topic.items()
-                for e in es
-                if TOPIC_BY_KEY[k].industry == topic.industry
-            ]
-            if not experts:
-                continue
-            target_kind, target_key = "expert", rng.choice(experts).key
-        if (demand.key, target_key) in used:
+        picked = None
+        for _attempt in range(10):  # a few tries to find a pair not docked yet
+            picked = _pick_pair(
+                rng, candidates, experts_by_topic, achievements, organisation_targets
+            )
+            if picked is not None and (picked[0].key, picked[2]) not in used:
+                break
+            picked = None
+        if picked is None:
             continue
+        demand, target_kind, target_key = picked
+        topic = TOPIC_BY_KEY[demand.topic_key]
         used.add((demand.key, target_key))
         path = _PATHS[depth]
         reason = ""
@@ -1195,7 +1213,7 @@ def _peer(
                 founded_on=_date_between(rng, peer.joined_on, REPORT_DATE),
             )
         )
-        _volunteers(gen, key, association, rng.randint(40, 40 + int(220 * s)), peer.joined_on)
+        _volunteers(gen, key, association, rng.randint(15, 15 + int(90 * s)), peer.joined_on)
 
     experts_by_topic: dict[str, list[ExpertSpec]] = {}
     for index in range(max(3, jitter(4 + 6 * s))):
@@ -1321,7 +1339,7 @@ def _honour_lists(gen: _Generator) -> None:
 def _users(gen: _Generator) -> None:
     world = gen.world
     world.users.append(UserSpec("demo-admin", "演示·全国管理员", "national_admin", None))
-    for region in world.regions:
+    for region in world.regions[:2]:  # 兰州新区 and one peer, to show operators' isolation
         world.users.append(
             UserSpec(
                 f"demo-op-{region.key}", f"演示·{region.name}运营", "region_operator", region.key
