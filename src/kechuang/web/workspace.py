@@ -383,8 +383,8 @@ def _target_names(actor: Actor, items: list[Docking]) -> dict[tuple[DockingTarge
             assert achievement.id is not None
             names[(DockingTargetKind.ACHIEVEMENT, achievement.id)] = achievement.title
     wanted = {d.target_id for d in items if d.target_kind is DockingTargetKind.EXPERT}
-    for region_id in region_ids:
-        for expert in experts.list(actor, region_id=region_id, limit=10_000).items:
+    if wanted:
+        for expert in experts.list(actor, limit=500).items:
             if expert.id in wanted:
                 names[(DockingTargetKind.EXPERT, expert.id)] = expert.name
     return names
@@ -422,7 +422,14 @@ def docking_board(request: Request, actor: Operator) -> Response:
             "columns": columns,
             "demand_titles": demand_titles,
             "names": names,
-            "transitions": TRANSITIONS,
+            "forward": {
+                stage: sorted(
+                    (next_stage for next_stage in nexts if next_stage is not DockingStage.CLOSED),
+                    key=list(DockingStage).index,
+                )
+                for stage, nexts in TRANSITIONS.items()
+            },
+            "closable": {stage for stage, nexts in TRANSITIONS.items() if DockingStage.CLOSED in nexts},
             "stale": stale,
             "stale_days": stale_days,
         },

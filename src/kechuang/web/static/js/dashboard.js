@@ -27,10 +27,10 @@
     });
     chart("chart-funnel", {
       tooltip: { trigger: "item" },
-      series: [{ type: "funnel", sort: "none", left: "10%", width: "80%", data: data.funnel, label: { formatter: "{b}: {c}" } }]
+      series: [{ type: "funnel", sort: "none", left: "8%", width: "62%", data: data.funnel, label: { formatter: "{b}: {c}" } }]
     });
     chart("chart-events", {
-      tooltip: { trigger: "axis" }, legend: { data: [data.labels.events, data.labels.trainees] },
+      tooltip: { trigger: "axis" }, legend: { top: 0, data: [data.labels.events, data.labels.trainees] },
       grid: { left: 40, right: 40, top: 40, bottom: 30 },
       xAxis: { type: "category", data: data.months },
       yAxis: [{ type: "value", minInterval: 1 }, { type: "value", minInterval: 1 }],
