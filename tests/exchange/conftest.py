@@ -4,6 +4,7 @@ holding a small world with every aggregate (built through the services)."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,6 @@ from kechuang.services import (
     transaction,
     volunteers,
 )
-from kechuang.store.migrate import upgrade
 
 INDUSTRY = CodeList(Text("行业代码", "industry codes"), lambda code: code in {"2614", "C"}, "2614")
 
@@ -90,25 +90,20 @@ def credit_code(seed: int) -> str:
     return first17 + codes.credit_code_check_character(first17)
 
 
-def fresh_sqlite(path: Path) -> str:
-    """A new SQLite database at ``path`` with the schema at the newest migration."""
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    return url
-
-
 @pytest.fixture
-def source_url(tmp_path: Path) -> str:
+def source_url(tmp_path: Path, _sqlite_template: Path) -> str:
     """A SQLite database holding a small world with every aggregate (the export source)."""
-    url = fresh_sqlite(tmp_path / "source.sqlite3")
+    path = tmp_path / "source.sqlite3"
+    shutil.copyfile(_sqlite_template, path)
+    url = f"sqlite:///{path}"
     build_world(url)
     return url
 
 
 @pytest.fixture
-def empty_url(tmp_path: Path) -> str:
-    """An empty database to import into."""
-    return fresh_sqlite(tmp_path / "target.sqlite3")
+def empty_url(database_url: str) -> str:
+    """An empty database to import into: SQLite, or PostgreSQL with KECHUANG_TEST_DB=postgresql."""
+    return database_url
 
 
 def build_world(url: str) -> None:
@@ -118,7 +113,9 @@ def build_world(url: str) -> None:
         lanzhou = regions.create(
             system, Region(name="兰州新区", kind="new_area", province="甘肃省")
         )
-        peer = regions.create(system, Region(name="示例园区（演示）", name_en="Demo Park"))
+        peer = regions.create(
+            system, Region(name="示例园区（演示）", name_en="Demo Park", is_demo=True)
+        )
         assert lanzhou.id is not None
         assert peer.id is not None
         society = organisations.create(

@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from kechuang.domain import Actor
+from kechuang.domain import Actor, Region
 from kechuang.exchange.aggregates import IMPORT_ORDER
 from kechuang.exchange.bindings import get_binding
 from kechuang.exchange.exporter import export_file, write_template
 from kechuang.exchange.importer import import_file
 from kechuang.exchange.messages import FileRejectedError, ImportFailedError, Language
+from kechuang.services import regions, transaction
+from kechuang.services.batch import savepoint
 
 SYSTEM = Actor.system("test")
 
@@ -234,3 +236,83 @@ def test_bare_formula_in_csv_is_refused(empty_url: str, tmp_path: Path) -> None:
         import_file(path, "regions", SYSTEM, database_url=empty_url)
     assert caught.value.errors[0].column == "简介 / Description"
     assert table_counts(empty_url)["regions"] == 0
+
+
+def create_two_then_fail() -> None:
+    with savepoint():
+        regions.create(SYSTEM, Region(name="撤销区一（演示）"))
+        regions.create(SYSTEM, Region(name="撤销区二（演示）"))
+        raise RuntimeError("boom")
+
+
+def test_savepoint_undoes_a_group_of_service_calls(empty_url: str) -> None:
+    """services.batch.savepoint: a failure undoes every call in the group and nothing before it."""
+    with transaction(empty_url):
+        regions.create(SYSTEM, Region(name="保留区（演示）"))
+        with pytest.raises(RuntimeError, match="boom"):
+            create_two_then_fail()
+        regions.create(SYSTEM, Region(name="其后区（演示）"))
+    with transaction(empty_url):
+        names = [region.name for region in regions.list(SYSTEM).items]
+    assert names == ["保留区（演示）", "其后区（演示）"]
+
+
+def test_skip_bad_rows_leaves_no_half_written_row(source_url: str, tmp_path: Path) -> None:
+    """A docking row whose creation succeeds but whose closing fails leaves no docking behind."""
+    path = tmp_path / "dockings.csv"
+    write_csv(
+        path,
+        [
+            [
+                "需求企业",
+                "需求名称",
+                "对接对象类型",
+                "对接对象",
+                "专家单位/成果权利人",
+                "阶段",
+                "关闭原因",
+            ],
+            [
+                "兰州新区示例化工有限公司（演示）",
+                "高纯电子化学品提纯工艺优化（演示）",
+                "机构",
+                "中国化工学会",
+                "",
+                "已关闭",
+                "",
+            ],
+            [
+                "兰州新区示例化工有限公司（演示）",
+                "高纯电子化学品提纯工艺优化（演示）",
+                "机构",
+                "示例省级重点实验室（演示）",
+                "",
+                "已会谈",
+                "",
+            ],
+        ],
+    )
+    before = table_counts(source_url)
+    report = import_file(path, "dockings", SYSTEM, skip_bad_rows=True, database_url=source_url)
+    assert report.created == 1
+    assert {error.row for error in report.errors} == {2}
+    after = table_counts(source_url)
+    assert after["dockings"] == before["dockings"] + 1
+
+
+def test_exports_show_only_what_the_actor_may_read(source_url: str, tmp_path: Path) -> None:
+    """Issue 6 item 1 for exports: no expert contact data, no NDA demand for the public."""
+    public = Actor.anonymous()
+    experts_path, demands_path = tmp_path / "experts.csv", tmp_path / "demands.csv"
+    export_file(experts_path, "experts", public, database_url=source_url)
+    export_file(demands_path, "demands", public, database_url=source_url)
+    experts_text = experts_path.read_text(encoding="utf-8-sig")
+    assert "张示例（演示）" in experts_text
+    assert "zhang@example.org" not in experts_text
+    assert "931" not in experts_text
+    demands_text = demands_path.read_text(encoding="utf-8-sig")
+    assert "高纯电子化学品提纯工艺优化（演示）" in demands_text
+    assert "保密需求（演示）" not in demands_text
+    admin_path = tmp_path / "admin-experts.csv"
+    export_file(admin_path, "experts", SYSTEM, database_url=source_url)
+    assert "zhang@example.org" in admin_path.read_text(encoding="utf-8-sig")

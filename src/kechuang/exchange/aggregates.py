@@ -50,6 +50,7 @@ from kechuang.exchange.bindings import (
     _text,
     all_pages,
     col,
+    demo_col,
     disciplines_col,
     from_fen,
     industries_col,
@@ -58,6 +59,7 @@ from kechuang.exchange.bindings import (
     region_col,
     register,
     to_fen,
+    with_demo_flag,
 )
 from kechuang.exchange.cells import Value
 from kechuang.exchange.messages import Text
@@ -102,6 +104,7 @@ REGIONS = SheetSpec(
             help_en="GB/T 2260 administrative division code.",
         ),
         col("description", "简介", "Description"),
+        demo_col(),
     ),
 )
 
@@ -111,7 +114,7 @@ def _load_region(context: ImportContext, values: Mapping[str, Value]) -> bool:
     data = {k: _text(v) for k, v in data.items()}
     if values["kind"]:
         data["kind"] = values["kind"]
-    return regions.upsert(context.actor, validate(Region, data)).created
+    return regions.upsert(context.actor, validate(Region, with_demo_flag(data, values))).created
 
 
 def _export_regions(actor: Actor) -> Iterable[Row]:
@@ -177,6 +180,7 @@ ORGANISATIONS = SheetSpec(
         col("email", "电子邮箱", "Email"),
         col("founded_on", "成立日期", "Founded on", T.DATE, example="2018-05-20"),
         col("employee_count", "员工人数", "Employees", T.INTEGER, minimum=0, example="120"),
+        demo_col(),
     ),
     notes=(
         Text(
@@ -203,7 +207,7 @@ def _load_organisation(context: ImportContext, values: Mapping[str, Value]) -> b
         founded_on=values["founded_on"],
         employee_count=values["employee_count"],
     )
-    organisation = validate(Organisation, data)
+    organisation = validate(Organisation, with_demo_flag(data, values))
     return organisations.upsert(context.actor, organisation).created
 
 
@@ -257,6 +261,7 @@ REGION_DOCKINGS = SheetSpec(
             help_en="Each as “description|target|unit” (last two optional); separate with “;”.",
         ),
         col("notes", "备注", "Notes"),
+        demo_col(),
     ),
     notes=(
         Text(
@@ -310,7 +315,7 @@ def _load_region_docking(context: ImportContext, values: Mapping[str, Value]) ->
         "commitments": _commitments(values["commitments"]),
         "notes": _text(values["notes"]),
     }
-    docking = validate(RegionDocking, data)
+    docking = validate(RegionDocking, with_demo_flag(data, values))
     for existing in regions.list_dockings(context.actor, region_id):
         if existing.organisation_id == organisation_id and existing.id is not None:
             changes = docking.model_dump(include={"signed_on", "ended_on", "commitments", "notes"})
@@ -388,6 +393,7 @@ EXPERTS = SheetSpec(
         col("email", "电子邮箱（不公开）", "Email (private)"),
         col("wechat", "微信（不公开）", "WeChat (private)"),
         col("address", "通讯地址（不公开）", "Address (private)"),
+        demo_col(),
     ),
     notes=(
         Text(
@@ -421,7 +427,7 @@ def _load_expert(context: ImportContext, values: Mapping[str, Value]) -> bool:
     )
     if values["capacity"] is not None:
         data["capacity"] = values["capacity"]
-    return experts.upsert(context.actor, validate(Expert, data)).created
+    return experts.upsert(context.actor, validate(Expert, with_demo_flag(data, values))).created
 
 
 def _export_experts(actor: Actor) -> Iterable[Row]:
@@ -536,6 +542,7 @@ VOLUNTEERS = SheetSpec(
         col(
             "service_hours", "服务时长（小时）", "Service hours", T.INTEGER, minimum=0, example="12"
         ),
+        demo_col(),
     ),
     notes=(
         Text(
@@ -557,7 +564,8 @@ def _load_volunteer(context: ImportContext, values: Mapping[str, Value]) -> bool
     }
     if values["service_hours"] is not None:
         data["service_hours"] = values["service_hours"]
-    return volunteers.upsert(context.actor, validate(Volunteer, data)).created
+    volunteer = validate(Volunteer, with_demo_flag(data, values))
+    return volunteers.upsert(context.actor, volunteer).created
 
 
 def _export_volunteers(actor: Actor) -> Iterable[Row]:
@@ -637,6 +645,7 @@ ACHIEVEMENTS = SheetSpec(
         disciplines_col(),
         keywords_col(),
         col("description", "成果简介", "Description"),
+        demo_col(),
     ),
 )
 
@@ -660,7 +669,8 @@ def _load_achievement(context: ImportContext, values: Mapping[str, Value]) -> bo
     }
     if values["status"]:
         data["status"] = values["status"]
-    return achievements.upsert(context.actor, validate(Achievement, data)).created
+    achievement = validate(Achievement, with_demo_flag(data, values))
+    return achievements.upsert(context.actor, achievement).created
 
 
 def _export_achievements(actor: Actor) -> Iterable[Row]:
@@ -729,6 +739,7 @@ DEMANDS = SheetSpec(
         ),
         col("status", "状态", "Status", T.CHOICE, choices=DemandStatus, example="已发布"),
         col("contact_name", "联系人", "Contact person"),
+        demo_col(),
     ),
 )
 
@@ -749,7 +760,7 @@ def _load_demand(context: ImportContext, values: Mapping[str, Value]) -> bool:
     for key in ("tier", "status"):
         if values[key]:
             data[key] = values[key]
-    return demands.upsert(context.actor, validate(Demand, data)).created
+    return demands.upsert(context.actor, validate(Demand, with_demo_flag(data, values))).created
 
 
 def _export_demands(actor: Actor) -> Iterable[Row]:
@@ -816,6 +827,7 @@ EVENTS = SheetSpec(
             example="60",
         ),
         col("description", "简介", "Description"),
+        demo_col(),
     ),
     notes=(
         Text(
@@ -844,7 +856,7 @@ def _load_event(context: ImportContext, values: Mapping[str, Value]) -> bool:
     }
     if values["trainee_count"] is not None:
         data["trainee_count"] = values["trainee_count"]
-    event = validate(Event, data)
+    event = validate(Event, with_demo_flag(data, values))
     for existing in all_pages(events.list, context.actor, region_id=region_id, q=event.title):
         if existing.title == event.title and existing.starts_on == event.starts_on:
             assert existing.id is not None
@@ -971,6 +983,7 @@ DOCKINGS = SheetSpec(
             help_en="Title of the event (same region) the docking came from.",
         ),
         col("note", "备注", "Note"),
+        demo_col(),
     ),
     notes=(
         Text(
@@ -1099,6 +1112,7 @@ def _load_docking(context: ImportContext, values: Mapping[str, Value]) -> bool:
                 "demand_id": demand.id,
                 "target_kind": kind,
                 "target_id": target_id,
+                "is_demo": bool(values["is_demo"]),
                 **changes,
             },
         ),
