@@ -50,7 +50,7 @@ def _lazy(module: str, function: str) -> Callable[..., dict[str, object]]:
 SUITES: dict[str, Callable[..., dict[str, object]]] = {
     "goldstandard": _lazy("kechuang.match.evaluation.goldstandard", "run_suite"),
     "csl-retrieval": _lazy("kechuang.match.evaluation.csl_retrieval", "run_suite"),
-    # "csl-discipline": registered by the routing engineer (match/evaluation/csl_discipline.py).
+    "csl-discipline": _lazy("kechuang.match.evaluation.csl_discipline", "run_suite"),
 }
 
 
