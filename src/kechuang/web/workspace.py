@@ -429,7 +429,9 @@ def docking_board(request: Request, actor: Operator) -> Response:
                 )
                 for stage, nexts in TRANSITIONS.items()
             },
-            "closable": {stage for stage, nexts in TRANSITIONS.items() if DockingStage.CLOSED in nexts},
+            "closable": {
+                stage for stage, nexts in TRANSITIONS.items() if DockingStage.CLOSED in nexts
+            },
             "stale": stale,
             "stale_days": stale_days,
         },
