@@ -1,0 +1,5 @@
+"""Fixtures of the service tests (the world itself is in ``services_world``)."""
+
+from services_world import world
+
+__all__ = ["world"]
