@@ -11,6 +11,8 @@ from kechuang.domain.common import validate
 from kechuang.services import _crud, policy
 from kechuang.services.context import action
 
+__plumbing__ = ("visible",)
+"""Public helpers that are not service actions (no actor, no data access)."""
 KIND: _crud.Kind[Expert] = _crud.Kind("expert", "专家", "Expert", lambda uow: uow.experts)
 
 
