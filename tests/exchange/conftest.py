@@ -101,6 +101,13 @@ def source_url(tmp_path: Path, _sqlite_template: Path) -> str:
 
 
 @pytest.fixture
+def world_url(database_url: str) -> str:
+    """The shared test database (SQLite or PostgreSQL) holding the small world."""
+    build_world(database_url)
+    return database_url
+
+
+@pytest.fixture
 def empty_url(database_url: str) -> str:
     """An empty database to import into: SQLite, or PostgreSQL with KECHUANG_TEST_DB=postgresql."""
     return database_url

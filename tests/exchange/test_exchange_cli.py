@@ -57,11 +57,11 @@ def test_template_export_import_cycle(
 
 
 def test_malformed_import_exits_non_zero_naming_rows_and_columns(
-    source_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    world_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 2 "Done means": missing required field in one row, wrong type in another."""
     path = tmp_path / "experts.csv"
-    code, _, _ = run(source_url, monkeypatch, "export", "experts", str(path))
+    code, _, _ = run(world_url, monkeypatch, "export", "experts", str(path))
     assert code == 0
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     rows.append(list(rows[1]))
@@ -71,22 +71,22 @@ def test_malformed_import_exits_non_zero_naming_rows_and_columns(
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         csv.writer(handle).writerows(rows)
     export_before = tmp_path / "before.csv"
-    run(source_url, monkeypatch, "export", "experts", str(export_before))
+    run(world_url, monkeypatch, "export", "experts", str(export_before))
 
-    code, _, err = run(source_url, monkeypatch, "import", "experts", str(path), "--lang", "en")
+    code, _, err = run(world_url, monkeypatch, "import", "experts", str(path), "--lang", "en")
     assert code == 1
     assert "Row 2" in err
     assert "Name" in err
     assert "Row 3" in err
     assert "Capacity" in err
     assert "nothing was written" in err
-    code, _, err = run(source_url, monkeypatch, "import", "experts", str(path))
+    code, _, err = run(world_url, monkeypatch, "import", "experts", str(path))
     assert code == 1
     assert "第 2 行" in err
     assert "同时对接上限" in err
 
     export_after = tmp_path / "after.csv"
-    run(source_url, monkeypatch, "export", "experts", str(export_after))
+    run(world_url, monkeypatch, "export", "experts", str(export_after))
     assert export_after.read_bytes() == export_before.read_bytes()
 
 

@@ -72,9 +72,9 @@ def test_round_trip_every_aggregate(
         assert second[kind].read_bytes() == first[kind].read_bytes(), kind
 
 
-def test_export_escapes_formula_text(source_url: str, tmp_path: Path) -> None:
+def test_export_escapes_formula_text(world_url: str, tmp_path: Path) -> None:
     path = tmp_path / "organisations.csv"
-    export_file(path, "organisations", SYSTEM, database_url=source_url)
+    export_file(path, "organisations", SYSTEM, database_url=world_url)
     content = path.read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in content
     assert ",=HYPERLINK" not in content
@@ -96,10 +96,10 @@ def test_reimport_merges_instead_of_doubling(
     assert changed <= {"audit_log", "audit_entries", "audit"}, changed
 
 
-def test_malformed_import_changes_nothing(source_url: str, tmp_path: Path) -> None:
+def test_malformed_import_changes_nothing(world_url: str, tmp_path: Path) -> None:
     """Issue 2: a missing required field in one row, a wrong type in another → nothing written."""
     path = tmp_path / "organisations.csv"
-    export_file(path, "organisations", SYSTEM, database_url=source_url)
+    export_file(path, "organisations", SYSTEM, database_url=world_url)
     rows = read_csv(path)
     header = rows[0]
     name_at, employees_at = header.index("名称 / Name"), header.index("员工人数 / Employees")
@@ -107,10 +107,10 @@ def test_malformed_import_changes_nothing(source_url: str, tmp_path: Path) -> No
     rows[1][name_at] = ""
     rows[3][employees_at] = "一百二十"
     write_csv(path, rows)
-    before = table_counts(source_url)
+    before = table_counts(world_url)
     with pytest.raises(ImportFailedError) as caught:
-        import_file(path, "organisations", SYSTEM, database_url=source_url)
-    assert table_counts(source_url) == before
+        import_file(path, "organisations", SYSTEM, database_url=world_url)
+    assert table_counts(world_url) == before
     found = {(error.row, error.column) for error in caught.value.errors}
     assert found == {(2, "名称 / Name"), (4, "员工人数 / Employees")}
     messages = [error.render(Language.EN) for error in caught.value.errors]
@@ -118,7 +118,7 @@ def test_malformed_import_changes_nothing(source_url: str, tmp_path: Path) -> No
     assert "Fix:" in messages[0]
 
 
-def test_service_validation_reaches_the_column(source_url: str, tmp_path: Path) -> None:
+def test_service_validation_reaches_the_column(world_url: str, tmp_path: Path) -> None:
     path = tmp_path / "organisations.csv"
     write_csv(
         path,
@@ -129,10 +129,10 @@ def test_service_validation_reaches_the_column(source_url: str, tmp_path: Path) 
             ["丙实验室（演示）", "实验室", "", "兰州新区"],
         ],
     )
-    before = table_counts(source_url)
+    before = table_counts(world_url)
     with pytest.raises(ImportFailedError) as caught:
-        import_file(path, "organisations", SYSTEM, database_url=source_url)
-    assert table_counts(source_url) == before
+        import_file(path, "organisations", SYSTEM, database_url=world_url)
+    assert table_counts(world_url) == before
     by_row = {error.row: error for error in caught.value.errors}
     assert by_row[2].column == "统一社会信用代码 / Unified social credit code"
     assert "GB 32100" in by_row[2].what.zh
@@ -161,7 +161,7 @@ def test_skip_bad_rows_imports_the_good_ones(empty_url: str, tmp_path: Path) -> 
     assert table_counts(empty_url)["regions"] == 2
 
 
-def test_late_service_error_rolls_back_earlier_rows(source_url: str, tmp_path: Path) -> None:
+def test_late_service_error_rolls_back_earlier_rows(world_url: str, tmp_path: Path) -> None:
     path = tmp_path / "experts.csv"
     write_csv(
         path,
@@ -171,11 +171,11 @@ def test_late_service_error_rolls_back_earlier_rows(source_url: str, tmp_path: P
             ["赵示例（演示）", "兰州大学", "不存在的区域"],
         ],
     )
-    before = table_counts(source_url)
+    before = table_counts(world_url)
     with pytest.raises(ImportFailedError) as caught:
-        import_file(path, "experts", SYSTEM, database_url=source_url)
+        import_file(path, "experts", SYSTEM, database_url=world_url)
     assert [error.row for error in caught.value.errors] == [3]
-    assert table_counts(source_url) == before
+    assert table_counts(world_url) == before
 
 
 def test_duplicate_rows_in_one_file_merge(empty_url: str, tmp_path: Path) -> None:
@@ -195,21 +195,21 @@ def test_duplicate_rows_in_one_file_merge(empty_url: str, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("kind", IMPORT_ORDER)
-def test_bad_file_per_aggregate(source_url: str, tmp_path: Path, kind: str) -> None:
+def test_bad_file_per_aggregate(world_url: str, tmp_path: Path, kind: str) -> None:
     """Each aggregate's export, with its first required column blanked in row 2, imports nothing."""
     path = tmp_path / f"{kind}.csv"
-    export_file(path, kind, SYSTEM, database_url=source_url)
+    export_file(path, kind, SYSTEM, database_url=world_url)
     rows = read_csv(path)
     spec = get_binding(kind).spec
     required = next(column for column in spec.columns if column.required)
     at = rows[0].index(required.header)
     rows[1][at] = ""
     write_csv(path, rows)
-    before = table_counts(source_url)
+    before = table_counts(world_url)
     with pytest.raises(ImportFailedError) as caught:
-        import_file(path, kind, SYSTEM, database_url=source_url)
+        import_file(path, kind, SYSTEM, database_url=world_url)
     assert (2, required.header) in {(error.row, error.column) for error in caught.value.errors}
-    assert table_counts(source_url) == before
+    assert table_counts(world_url) == before
 
 
 @pytest.mark.parametrize("kind", IMPORT_ORDER)
@@ -257,7 +257,7 @@ def test_savepoint_undoes_a_group_of_service_calls(empty_url: str) -> None:
     assert names == ["保留区（演示）", "其后区（演示）"]
 
 
-def test_skip_bad_rows_leaves_no_half_written_row(source_url: str, tmp_path: Path) -> None:
+def test_skip_bad_rows_leaves_no_half_written_row(world_url: str, tmp_path: Path) -> None:
     """A docking row whose creation succeeds but whose closing fails leaves no docking behind."""
     path = tmp_path / "dockings.csv"
     write_csv(
@@ -292,20 +292,20 @@ def test_skip_bad_rows_leaves_no_half_written_row(source_url: str, tmp_path: Pat
             ],
         ],
     )
-    before = table_counts(source_url)
-    report = import_file(path, "dockings", SYSTEM, skip_bad_rows=True, database_url=source_url)
+    before = table_counts(world_url)
+    report = import_file(path, "dockings", SYSTEM, skip_bad_rows=True, database_url=world_url)
     assert report.created == 1
     assert {error.row for error in report.errors} == {2}
-    after = table_counts(source_url)
+    after = table_counts(world_url)
     assert after["dockings"] == before["dockings"] + 1
 
 
-def test_exports_show_only_what_the_actor_may_read(source_url: str, tmp_path: Path) -> None:
+def test_exports_show_only_what_the_actor_may_read(world_url: str, tmp_path: Path) -> None:
     """Issue 6 item 1 for exports: no expert contact data, no NDA demand for the public."""
     public = Actor.anonymous()
     experts_path, demands_path = tmp_path / "experts.csv", tmp_path / "demands.csv"
-    export_file(experts_path, "experts", public, database_url=source_url)
-    export_file(demands_path, "demands", public, database_url=source_url)
+    export_file(experts_path, "experts", public, database_url=world_url)
+    export_file(demands_path, "demands", public, database_url=world_url)
     experts_text = experts_path.read_text(encoding="utf-8-sig")
     assert "张示例（演示）" in experts_text
     assert "zhang@example.org" not in experts_text
@@ -314,5 +314,5 @@ def test_exports_show_only_what_the_actor_may_read(source_url: str, tmp_path: Pa
     assert "高纯电子化学品提纯工艺优化（演示）" in demands_text
     assert "保密需求（演示）" not in demands_text
     admin_path = tmp_path / "admin-experts.csv"
-    export_file(admin_path, "experts", SYSTEM, database_url=source_url)
+    export_file(admin_path, "experts", SYSTEM, database_url=world_url)
     assert "zhang@example.org" in admin_path.read_text(encoding="utf-8-sig")
