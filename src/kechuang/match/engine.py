@@ -171,6 +171,7 @@ class MatchIndex:
         lexical: LexicalIndex,
         vectors: VectorIndex | None,
         symmetric: bool,
+        embed_max_chars: int = 2000,
     ) -> None:
         self.analyzer = analyzer
         self.embedder = embedder
@@ -179,6 +180,7 @@ class MatchIndex:
         self.lexical = lexical
         self.vectors = vectors
         self.symmetric = symmetric
+        self.embed_max_chars = embed_max_chars
         self._entity_row = {entity.id: row for row, entity in enumerate(entities)}
         self._work_row = {work.id: row for row, work in enumerate(works)}
         self._entity_works: list[list[int]] = [[] for _ in entities]
@@ -237,7 +239,7 @@ class MatchIndex:
         lexical = LexicalIndex().fit([analyzer.tokens(work.text) for work in work_list])
         vector_index = None
         if vectors is None and embedder is not None:
-            texts = [analyzer.fold(work.text) for work in work_list]
+            texts = [analyzer.fold(work.text)[: settings.embed_max_chars] for work in work_list]
             vectors = embedder.embed_queries(texts) if symmetric else embedder.embed_passages(texts)
         if vectors is not None:
             vector_index = VectorIndex(
@@ -253,6 +255,7 @@ class MatchIndex:
             lexical=lexical,
             vectors=vector_index,
             symmetric=symmetric,
+            embed_max_chars=settings.embed_max_chars,
         )
 
     def save(self, folder: Path) -> None:
@@ -265,6 +268,7 @@ class MatchIndex:
         records = {
             "format": INDEX_FORMAT,
             "symmetric": self.symmetric,
+            "embed_max_chars": self.embed_max_chars,
             "embedder": self.embedder.name if self.embedder is not None else None,
             "works": [
                 {
@@ -332,6 +336,7 @@ class MatchIndex:
             lexical=LexicalIndex.load(folder / "lexical", mmap=mmap),
             vectors=VectorIndex.load(semantic, mmap=mmap) if semantic.exists() else None,
             symmetric=bool(records["symmetric"]),
+            embed_max_chars=int(records.get("embed_max_chars", 2000)),
         )
 
     def works_of(self, entity_id: str) -> IntArray:
@@ -372,12 +377,18 @@ class MatchIndex:
 
     # -- scoring --
 
-    def embed_query(self, text: str) -> FloatArray | None:
-        """The query vector (``None`` for a lexical-only index)."""
+    def embed_queries(self, texts: Sequence[str]) -> FloatArray | None:
+        """Query vectors, folded and cut exactly as the works were (``None`` if lexical-only)."""
         if self.embedder is None or self.vectors is None:
             return None
-        vector: FloatArray = self.embedder.embed_queries([self.analyzer.fold(text)])[0]
-        return vector
+        heads = [self.analyzer.fold(text)[: self.embed_max_chars] for text in texts]
+        vectors: FloatArray = self.embedder.embed_queries(heads)
+        return vectors
+
+    def embed_query(self, text: str) -> FloatArray | None:
+        """The query vector (``None`` for a lexical-only index)."""
+        vectors = self.embed_queries([text])
+        return None if vectors is None else vectors[0]
 
     def score_works(
         self,

@@ -50,6 +50,12 @@ class MatchSettings(BaseSettings):
         default=1, ge=1, description="CPU threads an embedder may use (the machine is shared)."
     )
     batch_size: int = Field(default=64, ge=1, description="Texts per embedding batch.")
+    embed_max_chars: int = Field(
+        default=2000,
+        ge=16,
+        description="Characters of a text given to the embedder (the head of the text); encoding "
+        "cost grows with length, and e5 reads at most 512 tokens anyway.",
+    )
 
 
 def get_settings() -> MatchSettings:

@@ -49,6 +49,13 @@ def load_records(path: Path) -> list[dict[str, object]]:
     return records
 
 
+def _keywords(value: object) -> str:
+    """Keywords as one query (a list joined by spaces, or a string as given)."""
+    if isinstance(value, list):
+        return " ".join(str(keyword) for keyword in value)
+    return str(value)
+
+
 def run_suite(
     *, data: Path, split: Path | None = None, predictions_out: Path | None = None
 ) -> dict[str, object]:
@@ -61,18 +68,21 @@ def run_suite(
     index = MatchIndex.build(works, analyzer=analyzer, embedder=embedder, settings=settings)
     queries = {
         "title": [str(r["title"]) for r in records],
-        "keywords": [" ".join(str(k) for k in r["keywords"]) for r in records],  # type: ignore[attr-defined]
+        "keywords": [_keywords(r["keywords"]) for r in records],
     }
     result: dict[str, object] = {}
     predictions: dict[str, dict[str, list[str]]] = {}
     for field, texts in queries.items():
-        vectors = embedder.embed_queries([analyzer.fold(text) for text in texts])
+        vectors = index.embed_queries(texts)
         per_path: dict[str, dict[str, float]] = {}
         rankings: dict[str, list[list[str]]] = {name: [] for name in PATHS}
         for i, text in enumerate(texts):
             for name, fusion in PATHS.items():
                 scores = index.score_works(
-                    text, candidates=100, fusion=fusion, query_vector=vectors[i]
+                    text,
+                    candidates=100,
+                    fusion=fusion,
+                    query_vector=None if vectors is None else vectors[i],
                 )
                 order = scores.fused.argsort(kind="stable")[::-1][:CUTOFF]
                 rankings[name].append([index.works[int(scores.works[j])].id for j in order])

@@ -34,7 +34,7 @@ from kechuang.match.evaluation.metrics import (
     pooled_loss,
 )
 from kechuang.match.fusion import FUSIONS, Fusion, FusionName, LinearFusion, fit_linear_fusion
-from kechuang.match.settings import get_settings
+from kechuang.match.settings import MatchSettings, get_settings
 from kechuang.match.text import Analyzer
 
 FloatArray = npt.NDArray[np.float32]
@@ -140,7 +140,11 @@ class Components:
 
 
 def score_components(
-    gold: GoldStandard, dataset: Dataset, analyzer: Analyzer, embedder: Embedder | None
+    gold: GoldStandard,
+    dataset: Dataset,
+    analyzer: Analyzer,
+    embedder: Embedder | None,
+    settings: MatchSettings | None = None,
 ) -> Components:
     """Index the dataset's archives and score each rated paper against every work."""
     owners: dict[str, list[str]] = {}
@@ -157,11 +161,7 @@ def score_components(
     index = MatchIndex.build(works, entities, analyzer=analyzer, embedder=embedder, symmetric=True)
     papers = sorted({paper for expert in gold.experts for paper in gold.truth[expert]})
     texts = [dataset.submissions[paper] for paper in papers]
-    vectors = (
-        embedder.embed_queries([analyzer.fold(text) for text in texts])
-        if embedder is not None
-        else None
-    )
+    vectors = index.embed_queries(texts)
     lexical: dict[str, FloatArray] = {}
     semantic: dict[str, FloatArray] = {}
     for i, (paper, text) in enumerate(zip(papers, texts, strict=True)):
@@ -212,13 +212,19 @@ class Evaluation:
         """Metrics as fractions, rounded for reading."""
         result: dict[str, object] = {
             "loss": round(self.loss, 4),
-            "easy_acc": round(float(np.nanmean(self.easy)), 4),
-            "hard_acc": round(float(np.nanmean(self.hard)), 4),
+            "easy_acc": _mean_or_none(self.easy),
+            "hard_acc": _mean_or_none(self.hard),
         }
         if with_interval:
             low, high = bootstrap_loss_interval(self.per_dataset)
             result["loss_ci"] = [round(low, 4), round(high, 4)]
         return result
+
+
+def _mean_or_none(values: Sequence[float]) -> float | None:
+    """Mean over datasets, ``None`` (JSON null) when no pair of that kind exists."""
+    finite = [value for value in values if not np.isnan(value)]
+    return round(float(np.mean(finite)), 4) if finite else None
 
 
 def evaluate(
@@ -296,7 +302,7 @@ def run_suite(
     settings = get_settings()
     analyzer = Analyzer()
     embedder = cached_embedder(settings.embedder, settings)
-    components = [score_components(gold, d, analyzer, embedder) for d in gold.datasets]
+    components = [score_components(gold, d, analyzer, embedder, settings) for d in gold.datasets]
 
     def run(fusion: Fusion, aggregation: AggregationName) -> list[Predictions]:
         return [predict(gold, c, fusion, aggregation) for c in components]
@@ -309,7 +315,7 @@ def run_suite(
         "embedder": embedder.name,
         "fusion": DEFAULT_FUSION_NAME,
         "aggregation": DEFAULT_AGGREGATION.value,
-        "text": "title + abstract",
+        "text": f"title + abstract (embedder reads the first {settings.embed_max_chars} chars)",
     }
     result["baselines"] = {
         name: evaluate(gold, runs).summary()

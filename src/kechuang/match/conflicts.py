@@ -1,0 +1,88 @@
+"""Conflicts of interest between a demand's party and candidate experts, as pure functions.
+
+The caller (``services/matching.py``) reads the ids from the store; these functions only compare
+them, so each rule is testable alone and the engine never touches the database. The result feeds
+``MatchIndex.query(exclude=...)`` so conflicted experts are removed *inside* retrieval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ConflictReason(StrEnum):
+    """Why an expert may not be recommended for a demand."""
+
+    SAME_ORGANISATION = "same_organisation"
+    CO_AUTHORSHIP = "co_authorship"
+    CLOSED_LOST_DOCKING = "closed_lost_docking"
+
+    @property
+    def label(self) -> str:
+        """Bilingual label for operators (Chinese first)."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    ConflictReason.SAME_ORGANISATION: "同一单位 / same organisation",
+    ConflictReason.CO_AUTHORSHIP: "合作发表 / co-authorship",
+    ConflictReason.CLOSED_LOST_DOCKING: "此前对接未成功 / earlier docking closed without success",
+}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One reason, with the id that caused it (organisation, co-author or docking)."""
+
+    expert_id: str
+    reason: ConflictReason
+    because_of: str
+
+
+def same_organisation(
+    party_organisations: Collection[str], expert_organisations: Mapping[str, Collection[str]]
+) -> list[Conflict]:
+    """Experts affiliated with any organisation of the demanding party."""
+    party = set(party_organisations)
+    return [
+        Conflict(expert, ConflictReason.SAME_ORGANISATION, organisation)
+        for expert, organisations in expert_organisations.items()
+        for organisation in sorted(party.intersection(organisations))
+    ]
+
+
+def co_authorship(
+    party_people: Collection[str], coauthors: Mapping[str, Collection[str]]
+) -> list[Conflict]:
+    """Experts who co-authored a work with a person of the demanding party."""
+    party = set(party_people)
+    return [
+        Conflict(expert, ConflictReason.CO_AUTHORSHIP, person)
+        for expert, people in coauthors.items()
+        for person in sorted(party.intersection(people))
+    ]
+
+
+def closed_lost_dockings(
+    party_id: str, closed_lost: Iterable[tuple[str, str, str]]
+) -> list[Conflict]:
+    """Experts in an earlier docking with this party that closed without success.
+
+    ``closed_lost`` holds ``(docking id, party id, expert id)`` of closed-lost dockings.
+    """
+    return [
+        Conflict(expert, ConflictReason.CLOSED_LOST_DOCKING, docking)
+        for docking, party, expert in closed_lost
+        if party == party_id
+    ]
+
+
+def conflicted_experts(*groups: Iterable[Conflict]) -> dict[str, list[Conflict]]:
+    """All conflicts by expert: pass the result's keys as ``exclude`` to the query."""
+    by_expert: dict[str, list[Conflict]] = {}
+    for group in groups:
+        for conflict in group:
+            by_expert.setdefault(conflict.expert_id, []).append(conflict)
+    return by_expert

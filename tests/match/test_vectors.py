@@ -1,0 +1,41 @@
+import numpy as np
+
+from kechuang.match.vectors import VectorIndex
+
+
+def _unit(rows: int, dim: int = 24, seed: int = 0) -> np.ndarray:
+    vectors = np.random.default_rng(seed).normal(size=(rows, dim)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_exact_search_returns_the_true_nearest_neighbours() -> None:
+    vectors = _unit(300)
+    index = VectorIndex(exact_max=1000).fit(vectors)
+    rows, scores = index.top_k(vectors[7], 5)
+    expected = np.argsort(-(vectors @ vectors[7]))[:5]
+    assert rows.tolist() == expected.tolist()
+    assert scores[0] == np.float32(1.0) or abs(scores[0] - 1) < 1e-5
+
+
+def test_hnsw_above_threshold_agrees_with_exact_and_respects_filters() -> None:
+    vectors = _unit(600, seed=1)
+    exact = VectorIndex(exact_max=10_000).fit(vectors)
+    hnsw = VectorIndex(exact_max=100).fit(vectors)
+    assert hnsw.uses_hnsw and not exact.uses_hnsw
+    query = vectors[42]
+    assert hnsw.top_k(query, 5)[0][0] == 42
+    allowed = np.zeros(600, dtype=bool)
+    allowed[300:] = True
+    rows, _ = hnsw.top_k(query, 10, allowed)
+    assert rows.size == 10 and (rows >= 300).all()
+    exact_rows, _ = exact.top_k(query, 10, allowed)
+    assert len(set(rows.tolist()) & set(exact_rows.tolist())) >= 8
+
+
+def test_save_load_round_trip_with_hnsw(tmp_path) -> None:
+    vectors = _unit(200, seed=2)
+    index = VectorIndex(exact_max=50).fit(vectors)
+    index.save(tmp_path)
+    loaded = VectorIndex.load(tmp_path)
+    assert loaded.uses_hnsw
+    assert loaded.top_k(vectors[3], 3)[0].tolist() == index.top_k(vectors[3], 3)[0].tolist()
