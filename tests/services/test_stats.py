@@ -8,13 +8,10 @@ other kinds and other years.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from kechuang.config import get_settings
 from kechuang.domain import (
     Actor,
     Demand,
@@ -35,20 +32,8 @@ from kechuang.domain import (
 )
 from kechuang.services import demands, dockings, events, organisations, regions, stats, volunteers
 from kechuang.services.context import transaction
-from kechuang.store import migrate
 
 ADMIN = Actor.system("test")
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh SQLite file, migrated, selected through KECHUANG_DATABASE_URL."""
-    url = f"sqlite:///{tmp_path / 'stats.sqlite3'}"
-    monkeypatch.setenv("KECHUANG_DATABASE_URL", url)
-    get_settings.cache_clear()
-    migrate.upgrade(url)
-    yield url
-    get_settings.cache_clear()
 
 
 def _org(region_id: int | None, kind: OrganisationKind, name: str, **extra: object) -> int:
@@ -177,7 +162,7 @@ def _world() -> tuple[int, int]:
     return a, b
 
 
-def test_counts_only_what_the_report_counts(database: str) -> None:
+def test_counts_only_what_the_report_counts(database_url: str) -> None:
     with transaction():
         a, _b = _world()
     figures = stats.region_figures(Actor.anonymous(), a)
@@ -201,7 +186,7 @@ def test_counts_only_what_the_report_counts(database: str) -> None:
     assert figures.contract_value_fen == 620_000_00
 
 
-def test_year_counts_flows_in_the_year_and_stocks_at_its_end(database: str) -> None:
+def test_year_counts_flows_in_the_year_and_stocks_at_its_end(database_url: str) -> None:
     with transaction():
         a, _b = _world()
     figures = stats.region_figures(ADMIN, a, year=2023)
@@ -217,7 +202,7 @@ def test_year_counts_flows_in_the_year_and_stocks_at_its_end(database: str) -> N
     assert figures_2024.societies_docked == 2
 
 
-def test_by_name_all_regions_and_errors(database: str) -> None:
+def test_by_name_all_regions_and_errors(database_url: str) -> None:
     with transaction():
         a, b = _world()
     assert stats.region_figures_by_name(ADMIN, "甲区").region_id == a
