@@ -118,7 +118,7 @@ def _yuan_10k(fen: int) -> str:
 def _days(value: float | None, lang: Language) -> str:
     if value is None:
         return "—"
-    return f"{value:.1f} 天" if lang == "zh" else f"{value:.1f} days"
+    return f"{value:.1f}天" if lang == "zh" else f"{value:.1f} days"
 
 
 def _pct(value: float | None) -> str:
@@ -155,7 +155,7 @@ def _docking_paragraph(k: RegionKpis, lang: Language) -> str:
         text = (
             f"{k.year}年共发布科技需求{fn.demands}项，其中{fn.matched}项完成匹配"
             f"（{_pct(fn.rate('matched'))}）、{fn.contacted}项进入对接联系、{fn.signed}项签约、"
-            f"{fn.delivered}项交付；全年签约对接{f.dockings_signed}项，签约金额"
+            f"{fn.delivered}项交付；全年签约对接{f.dockings_signed}项（含往年需求），签约金额"
             f"{_yuan_10k(k.contract_value_fen)}万元。需求从发布到首次匹配的中位时间为"
             f"{_days(r.to_first_match_days, lang)}，"
             f"到首次联系为{_days(r.to_first_contact_days, lang)}。"
@@ -164,7 +164,8 @@ def _docking_paragraph(k: RegionKpis, lang: Language) -> str:
     return (
         f"In {k.year}, {fn.demands} technology demands were published: {fn.matched} matched "
         f"({_pct(fn.rate('matched'))}), {fn.contacted} contacted, {fn.signed} signed and "
-        f"{fn.delivered} delivered; {f.dockings_signed} dockings were signed in the year, worth "
+        f"{fn.delivered} delivered. In all, {f.dockings_signed} dockings (some for earlier "
+        f"demands) were signed in the year, worth "
         f"{_yuan_10k(k.contract_value_fen)} × 10k yuan. The median time from publication to the "
         f"first match was {_days(r.to_first_match_days, lang)}, to first contact "
         f"{_days(r.to_first_contact_days, lang)}. {k.achievements_transferred} achievements have "
@@ -215,15 +216,19 @@ def _ranking_paragraphs(report: RegionReport) -> list[str]:
             f"第{band[0]:g}–{band[1]:g}位。"
         )
         if entry.previous_rank is not None and entry.change is not None:
-            direction = "上升" if entry.change > 0 else ("下降" if entry.change < 0 else "持平")
-            verdict = (
-                "变化超出不确定性区间，属显著变化。"
-                if entry.significant
-                else "上年名次落在本年区间内，变化不显著，可能来自方法而非工作本身。"
-            )
-            text += (
-                f"上年排名第{entry.previous_rank}位，{direction}{abs(entry.change)}位；{verdict}"
-            )
+            if entry.change == 0:
+                text += f"上年同为第{entry.previous_rank}位，名次持平。"
+            else:
+                direction = "上升" if entry.change > 0 else "下降"
+                verdict = (
+                    "变化超出不确定性区间，属显著变化。"
+                    if entry.significant
+                    else "上年名次落在本年区间内，变化不显著，可能来自方法而非工作本身。"
+                )
+                text += (
+                    f"上年排名第{entry.previous_rank}位，{direction}{abs(entry.change)}位；"
+                    f"{verdict}"
+                )
         paragraphs = [text]
     else:
         text = (
@@ -233,13 +238,16 @@ def _ranking_paragraphs(report: RegionReport) -> list[str]:
             f"lies between {band[0]:g} and {band[1]:g} (5–95 %)."
         )
         if entry.previous_rank is not None and entry.change is not None:
-            verdict = (
-                "the change lies outside the uncertainty band and is significant."
-                if entry.significant
-                else "last year's rank lies inside this year's band, so the change is not "
-                "significant: it may come from the method rather than from the work."
-            )
-            text += f" Last year it ranked {entry.previous_rank}; {verdict}"
+            if entry.change == 0:
+                text += f" It ranked {entry.previous_rank} last year too."
+            else:
+                verdict = (
+                    "the change lies outside the uncertainty band and is significant."
+                    if entry.significant
+                    else "last year's rank lies inside this year's band, so the change is not "
+                    "significant: it may come from the method rather than from the work."
+                )
+                text += f" Last year it ranked {entry.previous_rank}; {verdict}"
         paragraphs = [text]
     table = result.strengths_and_weaknesses(top=3)
     mine = table[table["unit"] == entry.region]
