@@ -28,6 +28,9 @@ from kechuang.services import policy
 from kechuang.services.context import action
 from kechuang.services.kpis import RegionKpis
 
+__plumbing__ = ("indicator_table", "rank_kpis", "ranking_tree")
+"""Pure helpers (no database, no actor): the ranking computed from KPIs already loaded."""
+
 policy.rule("ranking.rank_regions", "anyone, including the public (published ranking)")(
     policy.anyone
 )
