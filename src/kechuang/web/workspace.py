@@ -21,11 +21,13 @@ from kechuang.domain import (
     ConfidentialityTier,
     Demand,
     DemandStatus,
+    DemandTeaser,
     Docking,
     DockingStage,
     DockingTargetKind,
     EventKind,
     KechuangError,
+    NotFound,
     OrganisationKind,
     Role,
     User,
@@ -318,6 +320,14 @@ def request_docking(
     return RedirectResponse(f"/my/demands/{demand_id}", status_code=303)
 
 
+def _teaser_or_none(actor: Actor, demand_id: int) -> DemandTeaser | None:
+    """The teaser, or ``None`` while the demand is not published (still under review)."""
+    try:
+        return demands.get_teaser(actor, demand_id)
+    except NotFound:
+        return None
+
+
 @router.get("/expert/invitations")
 def invitations(request: Request, actor: Expert) -> Response:
     """Dockings that propose this expert, with their demands' teasers."""
@@ -325,7 +335,7 @@ def invitations(request: Request, actor: Expert) -> Response:
         page = dockings.list(
             actor, target_kind=DockingTargetKind.EXPERT, target_id=actor.expert_id, limit=100
         )
-        teasers = {d.demand_id: demands.get_teaser(actor, d.demand_id) for d in page.items}
+        teasers = {d.demand_id: _teaser_or_none(actor, d.demand_id) for d in page.items}
         profile = experts.get(actor, actor.expert_id) if actor.expert_id else None
     return render(
         request,
