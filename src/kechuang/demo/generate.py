@@ -151,10 +151,11 @@ class _Generator:
             paper_zh, paper_en = topic.paper_zh, topic.paper_en
             patent, project = topic.patent, topic.project
         else:
-            paper_zh = f"{kw_a}与{kw_b}在{topic.title}中的应用研究"
-            paper_en = f"{topic.keywords_en[-1].capitalize()} for {topic.title_en.lower()}"
-            patent = f"一种基于{kw_a}的{topic.title}装置及方法"
-            project = f"{topic.title}关键技术攻关"
+            en_a, en_b = rng.sample(topic.keywords_en, k=2)
+            paper_zh = f"基于{kw_a}的{kw_b}工艺优化与机理研究"
+            paper_en = f"{en_a.capitalize()} and {en_b}: mechanisms and process optimisation"
+            patent = f"一种{kw_a}系统及其{kw_b}控制方法"
+            project = f"{kw_a}与{kw_b}关键技术研究及示范"
         year = rng.randint(2016, 2024)
         number = rng.randint(1_000_000, 9_999_999)
         works = [
@@ -625,7 +626,7 @@ def _lanzhou(gen: _Generator, institutions: dict[str, list[OrganisationSpec]]) -
         keywords=refuelling.keywords_zh,
         topic_key=refuelling.key,
     )
-    suffixes = ("成套技术", "关键技术", "工艺包", "技术及装备")
+    suffixes = ("技术", "成套技术", "关键技术", "技术及装备")
     modes = ("assignment", "licence", "equity", "joint_development")
     statuses = ("published", "published", "published", "negotiating", "transferred")
     for topic_key, experts in sorted(experts_by_topic.items()):
@@ -636,7 +637,7 @@ def _lanzhou(gen: _Generator, institutions: dict[str, list[OrganisationSpec]]) -
         patents = tuple(w.identifier for w in owner.works if w.kind == "patent")
         achievements[topic_key] = AchievementSpec(
             key=f"ach-{topic_key}",
-            title=f"{topic.keywords_zh[0]}{rng.choice(suffixes)}",
+            title=topic.title.removesuffix("研究").removesuffix("技术") + rng.choice(suffixes),
             owner_key=owner.affiliation_key,
             owner_name=owner.affiliation,
             region_key=LANZHOU,
