@@ -19,6 +19,7 @@ from kechuang.demo.generate import generate_world
 from kechuang.demo.topics import INDUSTRIES, TOPIC_BY_KEY
 from kechuang.demo.world import DemoWorld
 from kechuang.domain import codes
+from kechuang.match.engine import Entity, MatchIndex, Work
 
 REPORT = (
     Path(__file__).resolve().parents[2].parent
@@ -232,3 +233,32 @@ def test_real_names_are_spelled_as_in_the_report(world: DemoWorld) -> None:
     assert content.NEV_COMMITTEE[1] in text
     for society in content.LANZHOU_NATIONAL_SOCIETIES[:3]:
         assert society.name in text
+
+
+def test_the_matcher_finds_each_demands_topic_experts(world: DemoWorld) -> None:
+    """With the real (lexical) matching engine, a Lanzhou demand's best experts are those working
+    on its topic: the demo's texts make matching meaningful, not just present."""
+    works, entities = [], []
+    for expert in world.experts:
+        entities.append(Entity(id=expert.key, kind="expert", name=expert.name))
+        works += [
+            Work(
+                id=f"{expert.key}-{index}",
+                text=f"{work.title}\n{work.abstract}\n{' '.join(work.keywords)}",
+                title=work.title,
+                owners=(expert.key,),
+            )
+            for index, work in enumerate(expert.works)
+        ]
+    index = MatchIndex.build(works, entities)
+    topics = {expert.key: expert.topic_keys for expert in world.experts}
+    demands = [d for d in world.demands if d.region_key == LANZHOU]
+    first = in_top3 = 0
+    for demand in demands:
+        hits = index.query(
+            f"{demand.title}\n{demand.key_problems}\n{demand.target_indicators}", k=3
+        )
+        first += demand.topic_key == topics[hits[0].entity_id][0]
+        in_top3 += any(demand.topic_key in topics[hit.entity_id] for hit in hits)
+    assert first / len(demands) >= 0.85
+    assert in_top3 / len(demands) >= 0.95
