@@ -125,3 +125,15 @@ def test_rank_cli(world: str) -> None:
     assert "显著" in text.stdout
     bad = runner.invoke(app, ["rank", "--year", "1800"])
     assert bad.exit_code == 2
+
+
+def test_score_changes_decompose_exactly(result: ranking.Ranking) -> None:
+    assert set(result.changes) == {name for name, _, _ in REGIONS}
+    for entry in result.regions:
+        change = result.changes[entry.region]
+        assert entry.score is not None
+        assert change.after == pytest.approx(entry.score, abs=1e-9)
+        total = change.contributions.sum() + change.bounds_term
+        assert total == pytest.approx(change.after - change.before, abs=1e-9)
+    lanzhou = result.changes["兰州新区"]
+    assert lanzhou.change > 0  # it grew from the smallest to the largest

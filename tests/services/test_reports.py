@@ -155,3 +155,12 @@ def test_report_cli(world: str, tmp_path: Path) -> None:
     assert bad.exit_code == 2
     html = render_html(reports.build_report(ADMIN, "丙园区", 2024, lang="zh", runs=20))
     assert "丙园区" in html
+
+
+def test_score_change_table_adds_up(zh_report: reports.RegionReport) -> None:
+    table = next(t for t in zh_report.tables if t.key == "score_change")
+    *parts, total = table.rows
+    assert total[0] == "合计 = 得分变化"
+    assert sum(row[1] for row in parts) == pytest.approx(total[1], abs=0.01)
+    text = "".join(p for s in zh_report.sections for p in s.paragraphs)
+    assert "可精确分解为各指标贡献与边界项之和" in text

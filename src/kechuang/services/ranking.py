@@ -19,7 +19,11 @@ import pandas as pd
 from kechuang.domain import Actor, ValidationError
 from kechuang.domain.errors import Detail
 from kechuang.metrics import Dataset, IndexResult, IndicatorTree, run_index
-from kechuang.metrics.comparability import strengths_and_weaknesses
+from kechuang.metrics.comparability import (
+    ScoreChange,
+    decompose_change,
+    strengths_and_weaknesses,
+)
 from kechuang.metrics.spec import IndexSpec, parse_spec
 from kechuang.metrics.tree import Node
 from kechuang.metrics.uncertainty import UncertaintySpec, run_uncertainty
@@ -228,6 +232,9 @@ class Ranking:
     sobol: pd.DataFrame | None
     runs: int
     warnings: list[str] = field(default_factory=list)
+    changes: dict[str, ScoreChange] = field(default_factory=dict)
+    """Per region: the score change against the previous year split into one contribution per
+    indicator plus the bounds term (the part due to other regions moving the min/max)."""
 
     def region(self, name: str) -> RankedRegion:
         """The entry of one region by its Chinese name."""
@@ -268,12 +275,16 @@ def indicator_table(
     regions: Sequence[RegionKpis], indicators: Sequence[RankingIndicator] = RANKING_INDICATORS
 ) -> tuple[pd.DataFrame, list[RankingIndicator]]:
     """Regions × indicator values; indicators no region has data for are left out."""
-    rows = {k.region: [indicator.value(k) for indicator in indicators] for k in regions}
-    table = pd.DataFrame.from_dict(
-        rows, orient="index", columns=[i.code for i in indicators], dtype=float
-    )
+    table = _values(regions, indicators)
     used = [i for i in indicators if table[i.code].notna().any()]
     return table[[i.code for i in used]], used
+
+
+def _values(regions: Sequence[RegionKpis], indicators: Sequence[RankingIndicator]) -> pd.DataFrame:
+    rows = {k.region: [indicator.value(k) for indicator in indicators] for k in regions}
+    return pd.DataFrame.from_dict(
+        rows, orient="index", columns=[i.code for i in indicators], dtype=float
+    )
 
 
 def ranking_tree(indicators: Sequence[RankingIndicator]) -> IndicatorTree:
@@ -341,6 +352,12 @@ def rank_kpis(
     )
     stats = uncertainty.rank_stats
     before = _nominal_ranks(previous) if previous else {}
+    changes: dict[str, ScoreChange] = {}
+    if previous:
+        previous_index = run_index(
+            Dataset(data=_values(previous, used), tree=dataset.tree), RANKING_SPEC
+        )
+        changes = decompose_change(previous_index, index)
     names_en = {k.region: k.figures.region_en for k in current}
     pillars = [p for p in RANKING_PILLARS if p in index.aggregated.columns]
     scores: dict[Any, Any] = index.index.to_dict()
@@ -387,6 +404,7 @@ def rank_kpis(
         sobol=uncertainty.sobol,
         runs=uncertainty.n_runs,
         warnings=warnings,
+        changes=changes,
     )
 
 

@@ -16,6 +16,7 @@ from kechuang.domain import Actor, EventKind, Language, OrganisationKind, Valida
 from kechuang.domain.common import utcnow
 from kechuang.domain.errors import Detail
 from kechuang.domain.vocab import label
+from kechuang.metrics.comparability import ScoreChange
 from kechuang.services import kpis as kpi_service
 from kechuang.services import policy
 from kechuang.services.context import action
@@ -249,9 +250,12 @@ def _ranking_paragraphs(report: RegionReport) -> list[str]:
                 )
                 text += f" Last year it ranked {entry.previous_rank}; {verdict}"
         paragraphs = [text]
+    names = {i.code: (i.zh if lang == "zh" else i.en) for i in result.indicators}
+    change = result.changes.get(entry.region)
+    if change is not None:
+        paragraphs.append(_change_paragraph(change.contributions, change, names, lang))
     table = result.strengths_and_weaknesses(top=3)
     mine = table[table["unit"] == entry.region]
-    names = {i.code: (i.zh if lang == "zh" else i.en) for i in result.indicators}
     strengths = [names[c] for c in mine[mine["kind"] == "strength"]["code"]]
     weaknesses = [names[c] for c in mine[mine["kind"] == "weakness"]["code"]]
     if strengths:
@@ -263,6 +267,37 @@ def _ranking_paragraphs(report: RegionReport) -> list[str]:
             )
         )
     return paragraphs
+
+
+def _change_paragraph(
+    contributions: Any, change: ScoreChange, names: dict[str, str], lang: Language
+) -> str:
+    ordered = contributions.sort_values()
+    ups = [(c, v) for c, v in ordered[::-1].items() if v > 0.05][:3]
+    downs = [(c, v) for c, v in ordered.items() if v < -0.05][:3]
+    if lang == "zh":
+        text = (
+            f"综合得分较上年变化{change.change:+.1f}分（{change.before:.1f}→{change.after:.1f}），"
+            "可精确分解为各指标贡献与边界项之和："
+        )
+        if ups:
+            text += "拉动最大的是" + "、".join(f"{names[c]}（{v:+.1f}）" for c, v in ups)
+        if downs:
+            text += "；拖累最大的是" + "、".join(f"{names[c]}（{v:+.1f}）" for c, v in downs)
+        return text + (
+            f"；其他区域变化使归一化的最小/最大值移动，贡献{change.bounds_term:+.1f}分。"
+        )
+    text = (
+        f"The score changed by {change.change:+.1f} ({change.before:.1f} → {change.after:.1f}), "
+        "which splits exactly into indicator contributions and a bounds term: "
+    )
+    if ups:
+        text += "pulled up most by " + ", ".join(f"{names[c]} ({v:+.1f})" for c, v in ups)
+    if downs:
+        text += "; held back most by " + ", ".join(f"{names[c]} ({v:+.1f})" for c, v in downs)
+    return text + (
+        f"; other regions moving the normalisation's min/max contributed {change.bounds_term:+.1f}."
+    )
 
 
 def _tables(report: RegionReport) -> list[ReportTable]:
@@ -335,6 +370,28 @@ def _tables(report: RegionReport) -> list[ReportTable]:
                 ],
             )
         )
+        change = report.ranking.changes.get(report.region)
+        if change is not None:
+            names = {i.code: (i.zh if lang == "zh" else i.en) for i in report.ranking.indicators}
+            rows: list[list[Any]] = [
+                [names[str(code)], round(float(value), 3)]
+                for code, value in change.contributions.items()
+            ]
+            rows.append(
+                [
+                    t("边界项（其他区域变化）", "Bounds term (other regions)"),
+                    round(change.bounds_term, 3),
+                ]
+            )
+            rows.append([t("合计 = 得分变化", "Total = score change"), round(change.change, 3)])
+            tables.append(
+                ReportTable(
+                    "score_change",
+                    t("得分变化分解", "Score change decomposition"),
+                    [t("指标", "Indicator"), t("贡献（分）", "Contribution (points)")],
+                    rows,
+                )
+            )
         tables.append(
             ReportTable(
                 "method",
