@@ -175,6 +175,31 @@ def build_world(url: str) -> None:
         assert enterprise.id
         assert association.id
         assert peer_enterprise.id
+        twin_here = organisations.create(
+            system,
+            Organisation(
+                kind="enterprise",
+                name="同名企业（演示）",
+                region_id=lanzhou.id,
+                credit_code=credit_code(3),
+            ),
+        )
+        organisations.create(
+            system,
+            Organisation(
+                kind="enterprise",
+                name="同名企业（演示）",
+                region_id=peer.id,
+                credit_code=credit_code(4),
+            ),
+        )
+        assert twin_here.id is not None
+        demands.create(
+            system,
+            Demand(
+                region_id=lanzhou.id, enterprise_id=twin_here.id, title="同名企业的需求（演示）"
+            ),
+        )
         regions.dock(
             system,
             RegionDocking(

@@ -7,6 +7,7 @@ With ``--skip-bad-rows`` the good rows are imported, the bad ones listed, and th
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -63,17 +64,34 @@ def import_command(
     user: UserOption = None,
 ) -> None:
     """导入 Excel/CSV 文件 / Import an Excel or CSV file (one transaction, all or nothing)."""
+    from tqdm import tqdm  # noqa: PLC0415
+
     from kechuang.domain import Actor, KechuangError  # noqa: PLC0415
     from kechuang.exchange.importer import import_file  # noqa: PLC0415
     from kechuang.exchange.messages import FileRejectedError, ImportFailedError, Language  # noqa: PLC0415
     from kechuang.exchange.readers import Limits  # noqa: PLC0415
 
     language = Language.EN if lang.lower().startswith("en") else Language.ZH
+    bar = tqdm(desc="写入 / writing", unit="行/rows", file=sys.stderr, disable=None, leave=False)
+
+    def progress(done: int, total: int) -> None:
+        if bar.disable:  # not a terminal (a log, a pipe): a plain line every tenth of the rows
+            if done == 1 or done % max(1, total // 10) == 0:
+                print(f"写入 / writing {done}/{total}", file=sys.stderr, flush=True)  # noqa: T201
+            return
+        bar.total = total
+        bar.update(done - bar.n)
+
     try:
         actor = _actor(user)
         assert isinstance(actor, Actor)
         report = import_file(
-            file, kind, actor, skip_bad_rows=skip_bad_rows, limits=Limits(max_rows=max_rows)
+            file,
+            kind,
+            actor,
+            skip_bad_rows=skip_bad_rows,
+            limits=Limits(max_rows=max_rows),
+            progress=progress,
         )
     except FileRejectedError as error:
         other = Language.ZH if language is Language.EN else Language.EN
@@ -88,6 +106,8 @@ def import_command(
         raise _fail("\n".join(lines), 1) from None
     except KechuangError as error:
         raise _fail("\n".join(error.lines(language.value)), 2) from None
+    finally:
+        bar.close()
     for row_error in report.errors:
         typer.echo(row_error.render(language), err=True)
     typer.echo(report.summary(language))

@@ -14,12 +14,14 @@ the importer maps back to columns.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from kechuang.config import get_settings
 from kechuang.domain import (
     Actor,
     Expert,
@@ -183,10 +185,11 @@ def with_demo_flag(data: dict[str, Any], values: Mapping[str, Value]) -> dict[st
 
 
 def all_pages(list_function: Callable[..., Page[T]], actor: Actor, **filters: Any) -> Iterator[T]:
-    """Every item of a paginated list service, page by page."""
+    """Every item of a paginated list service, page by page (the largest pages allowed)."""
     offset = 0
+    limit = get_settings().max_page_size
     while True:
-        page = list_function(actor, offset=offset, **filters)
+        page = list_function(actor, offset=offset, limit=limit, **filters)
         yield from page.items
         offset += len(page.items)
         if not page.has_more or not page.items:
@@ -277,27 +280,43 @@ class ImportContext:
         )
 
 
-@dataclass
 class _Names:
-    """id → display name maps for exports, built once per export."""
+    """id → display name maps for exports, each built at most once per export.
 
-    regions: dict[int, str]
-    organisations: dict[int, str]
+    An organisation is written by name, or by its credit code when another organisation the
+    actor can see has the same name (so the reference stays unambiguous on import).
+    """
+
+    def __init__(self, actor: Actor) -> None:
+        self._actor = actor
+        self._regions: dict[int, str] | None = None
+        self._organisations: dict[int, str] | None = None
 
     @classmethod
     def load(cls, actor: Actor) -> _Names:
-        return cls(
-            {r.id: r.name for r in all_pages(regions.list, actor) if r.id is not None},
-            {o.id: o.name for o in all_pages(organisations.list, actor) if o.id is not None},
-        )
+        return cls(actor)
 
     def region(self, region_id: int | None) -> str:
-        return self.regions.get(region_id, "") if region_id is not None else ""
+        if region_id is None:
+            return ""
+        if self._regions is None:
+            self._regions = {
+                r.id: r.name for r in all_pages(regions.list, self._actor) if r.id is not None
+            }
+        return self._regions.get(region_id, "")
 
     def organisation(self, organisation_id: int | None) -> str:
         if organisation_id is None:
             return ""
-        return self.organisations.get(organisation_id, "")
+        if self._organisations is None:
+            listed = [o for o in all_pages(organisations.list, self._actor) if o.id is not None]
+            counts = Counter(o.name for o in listed)
+            self._organisations = {
+                o.id: o.credit_code if counts[o.name] > 1 and o.credit_code else o.name
+                for o in listed
+                if o.id is not None
+            }
+        return self._organisations.get(organisation_id, "")
 
 
 # ---------------------------------------------------------------------------------- conversions

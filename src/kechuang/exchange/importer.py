@@ -16,6 +16,7 @@ All-or-nothing by default: any row error, in either pass, means the transaction 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,12 +121,13 @@ def import_file(
     skip_bad_rows: bool = False,
     limits: Limits | None = None,
     database_url: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import ``path`` as aggregate ``kind``; return the report or raise.
 
     Raises :class:`FileRejectedError` when the file cannot be read at all and
     :class:`ImportFailedError` when rows are bad and ``skip_bad_rows`` is false; in both cases
-    nothing was written.
+    nothing was written. ``progress(done, total)`` is called after each row is written.
     """
     binding = get_binding(kind)
     limits = limits or Limits()
@@ -144,8 +146,10 @@ def import_file(
     try:
         with transaction(database_url):
             context = ImportContext(actor=actor)
-            for row, values in parsed:
+            for done, (row, values) in enumerate(parsed, start=1):
                 context.row = row
+                if progress is not None:
+                    progress(done, len(parsed))
                 try:
                     with savepoint():
                         created = binding.load(context, values)
