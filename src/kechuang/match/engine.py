@@ -414,7 +414,7 @@ class MatchIndex:
                 else np.flatnonzero(allowed).astype(np.int64)
             )
         else:
-            lexical_rows, _ = self.lexical.top_k(tokens, candidates, allowed)
+            lexical_rows, _ = self.lexical.top_k(tokens, candidates, allowed, scores=lexical_all)
             parts = [lexical_rows]
             if vector is not None and self.vectors is not None:
                 semantic_rows, _ = self.vectors.top_k(vector, candidates, allowed)
@@ -509,18 +509,7 @@ class MatchIndex:
         entities: BoolArray | None,
     ) -> list[Hit]:
         aggregate = AGGREGATIONS[aggregation]
-        by_entity: dict[int, list[int]] = defaultdict(list)
-        for position, work_row in enumerate(scores.works.tolist()):
-            for owner in self._work_owners[work_row]:
-                if entities is None or entities[owner]:
-                    by_entity[owner].append(position)
-        ranked = sorted(
-            (
-                (aggregate(scores.fused[positions]), entity_row, positions)
-                for entity_row, positions in by_entity.items()
-            ),
-            key=lambda item: (-item[0], item[1]),
-        )[:k]
+        ranked = self._rank_entities(scores, k=k, aggregation=aggregation, entities=entities)
         query_terms = set(self.analyzer.tokens(text))
         fusion_name = fusion.value if isinstance(fusion, FusionName) else type(fusion).__name__
         hits = []
@@ -547,6 +536,55 @@ class MatchIndex:
             )
         return hits
 
+    def _rank_entities(
+        self,
+        scores: WorkScores,
+        *,
+        k: int,
+        aggregation: AggregationName,
+        entities: BoolArray | None,
+    ) -> list[tuple[float, int, list[int]]]:
+        """Best ``k`` (score, entity row, candidate positions), by score then entity row.
+
+        Vectorised over (candidate, owner) pairs; ``max`` (the default) is aggregated in numpy,
+        other aggregations per entity. Same result as grouping in Python, at a fraction of the
+        cost when hundreds of candidates are in play.
+        """
+        aggregate = AGGREGATIONS[aggregation]
+        rows = scores.works
+        starts = np.searchsorted(self._pair_work, rows, side="left")
+        ends = np.searchsorted(self._pair_work, rows, side="right")
+        counts = ends - starts
+        positions = np.repeat(np.arange(rows.size, dtype=np.int64), counts)
+        offsets = np.arange(positions.size, dtype=np.int64) - np.repeat(
+            np.cumsum(counts) - counts, counts
+        )
+        owners = self._pair_entity[np.repeat(starts, counts) + offsets]
+        if entities is not None:
+            keep = entities[owners]
+            positions, owners = positions[keep], owners[keep]
+        if owners.size == 0:
+            return []
+        unique, inverse = np.unique(owners, return_inverse=True)
+        if aggregation is AggregationName.MAX:
+            totals = np.full(unique.size, -np.inf, dtype=np.float32)
+            np.maximum.at(totals, inverse, scores.fused[positions])
+        else:
+            order = np.argsort(inverse, kind="stable")
+            groups = np.split(positions[order], np.cumsum(np.bincount(inverse))[:-1])
+            totals = np.asarray(
+                [aggregate(scores.fused[group]) for group in groups], dtype=np.float64
+            )
+        best = np.lexsort((unique, -totals))[:k]
+        return [
+            (
+                float(totals[j]),
+                int(unique[j]),
+                positions[inverse == j].tolist(),
+            )
+            for j in best
+        ]
+
     def _evidence(self, scores: WorkScores, position: int, query_terms: set[str]) -> WorkEvidence:
         work = self.works[int(scores.works[position])]
         semantic = float(scores.semantic[position])
@@ -556,5 +594,7 @@ class MatchIndex:
             lexical=float(scores.lexical[position]),
             semantic=semantic if np.isfinite(semantic) else 0.0,
             fused=float(scores.fused[position]),
-            matched_terms=tuple(sorted(query_terms & self.analyzer.terms(work.text))),
+            matched_terms=tuple(
+                sorted(self.lexical.matched_terms(int(scores.works[position]), query_terms))
+            ),
         )

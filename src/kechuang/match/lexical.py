@@ -9,7 +9,7 @@ cut of an unfiltered list.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ class LexicalIndex:
         self.method = method
         self.vocabulary: dict[str, int] = {}
         self._bm25: Any = None
+        self._csc: tuple[npt.NDArray[Any], npt.NDArray[Any]] | None = None
         self.size = 0
 
     def fit(self, documents: Sequence[Sequence[str]]) -> LexicalIndex:
@@ -49,6 +50,7 @@ class LexicalIndex:
         bm25 = bm25s.BM25(k1=self.k1, b=self.b, method=self.method)
         bm25.index((ids, vocabulary), show_progress=False)
         self._bm25 = bm25
+        self._csc = None
         self.size = len(ids)
         return self
 
@@ -68,10 +70,20 @@ class LexicalIndex:
         return np.asarray(scores, dtype=np.float32)
 
     def top_k(
-        self, tokens: Sequence[str], k: int, allowed: BoolArray | None = None
+        self,
+        tokens: Sequence[str],
+        k: int,
+        allowed: BoolArray | None = None,
+        *,
+        scores: FloatArray | None = None,
     ) -> tuple[IntArray, FloatArray]:
-        """Best ``k`` matching documents among the allowed ones (indices, scores), best first."""
-        scores = self.scores(tokens, allowed)
+        """Best ``k`` matching documents among the allowed ones (indices, scores), best first.
+
+        ``scores`` may pass in :meth:`scores` already computed for the same tokens and mask, so a
+        caller needing both pays for BM25 once.
+        """
+        if scores is None:
+            scores = self.scores(tokens, allowed)
         candidates = np.flatnonzero(scores > 0)
         if candidates.size > k:
             part = np.argpartition(-scores[candidates], k - 1)[:k]
@@ -79,6 +91,29 @@ class LexicalIndex:
         order = np.argsort(-scores[candidates], kind="stable")
         best = candidates[order].astype(np.int64)
         return best, scores[best]
+
+    def matched_terms(self, row: int, tokens: Iterable[str]) -> set[str]:
+        """The ``tokens`` that occur in document ``row``, read from the index (no re-analysis).
+
+        bm25s keeps, per token, the sorted ids of the documents containing it (CSC), so each
+        check is a binary search; re-analysing the document's text would cost ~1 ms.
+        """
+        if self._bm25 is None:
+            raise RuntimeError("LexicalIndex.fit or load must run before lookups")
+        if self._csc is None:  # plain views: slicing a np.memmap costs more than the search
+            csc = self._bm25.scores
+            self._csc = (np.asarray(csc["indptr"]), np.asarray(csc["indices"]))
+        indptr, indices = self._csc
+        found: set[str] = set()
+        for token in set(tokens):
+            token_id = self.vocabulary.get(token)
+            if token_id is None:
+                continue
+            start, end = int(indptr[token_id]), int(indptr[token_id + 1])
+            position = start + int(np.searchsorted(indices[start:end], row))
+            if position < end and int(indices[position]) == row:
+                found.add(token)
+        return found
 
     def save(self, folder: Path) -> None:
         """bm25s arrays (``.npy``, mmap-able) plus our vocabulary."""
