@@ -286,6 +286,21 @@ def _is_data_sheet_name(title: str, spec: SheetSpec) -> bool:
 
 
 def _read_xlsx(path: Path, kind: str, spec: SheetSpec, limits: Limits) -> Iterator[RawRow]:
+    """The rows of a workbook; any failure inside a damaged workbook becomes a clear refusal."""
+    try:
+        yield from _read_xlsx_rows(path, kind, spec, limits)
+    except FileRejectedError:
+        raise
+    except Exception as error:  # zipfile, XML and openpyxl can fail anywhere in a broken file
+        raise reject(
+            "无法读取该工作簿（文件已损坏或格式不受支持）。",
+            "The workbook cannot be read (damaged or unsupported).",
+            "请在 Excel/WPS 中打开并“另存为” .xlsx 后重试。",
+            "Open it in Excel/WPS, “Save as” .xlsx and try again.",
+        ) from error
+
+
+def _read_xlsx_rows(path: Path, kind: str, spec: SheetSpec, limits: Limits) -> Iterator[RawRow]:
     if kind == "ole":
         raise reject(
             "这是旧版 .xls 文件或加了密码的工作簿，不是 .xlsx。",
