@@ -5,11 +5,14 @@ evidence, requests a docking; the operator moves it to signed; the dashboard fig
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import openpyxl
 import pytest
 from web_world import PASSWORD, WebWorld
 
 from conftest import shot
+from kechuang.exchange.exporter import write_template
 
 pytestmark = pytest.mark.browser
 
@@ -131,7 +134,7 @@ def test_demand_to_signed_docking(live_server: tuple[str, WebWorld], browser, la
 def test_expert_accepts_an_invitation(
     live_server: tuple[str, WebWorld], browser, lang: str
 ) -> None:  # type: ignore[no-untyped-def]
-    base, world = live_server
+    base, _world = live_server
     context = browser.new_context()
     page = context.new_page()
     _sign_in(page, base, "exp_a", lang)
@@ -162,4 +165,42 @@ def test_portal_in_both_languages(live_server: tuple[str, WebWorld], browser) ->
     page.goto(f"{base}/demands/{world.demand_members}")
     assert page.locator('[data-testid="demand-locked"]').count() == 1
     assert errors == []
+    context.close()
+
+
+def _workbook_with_a_bad_row(path: Path) -> Path:
+    """The achievements template with one good row (3) and one row with TRL 12 (4)."""
+    write_template(path, "achievements")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.worksheets[0]
+    example = [cell.value for cell in sheet[2]]
+    good = list(example)
+    good[0] = "浏览器导入的成果"
+    bad = list(example)
+    bad[0] = "成熟度超界的成果"
+    bad[1] = "12"
+    sheet.append(good)
+    sheet.append(bad)
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_operator_sees_the_bad_row_of_an_import(
+    live_server: tuple[str, WebWorld], browser, lang: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    base, _world = live_server
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, base, "op_a", lang)
+    page.goto(f"{base}/operator/import")
+    page.select_option("#kind", "achievements")
+    page.set_input_files("#file", str(_workbook_with_a_bad_row(tmp_path / "achievements.xlsx")))
+    page.click('[data-testid="import-submit"]')
+    errors = page.locator('[data-testid="import-errors"]').inner_text()
+    assert ("第 4 行" if lang == "zh-CN" else "Row 4") in errors
+    assert page.locator('[data-testid="import-summary"]').count() == 0
+    shot(page, f"08-import-error-{lang}")
+    page.goto(f"{base}/achievements?q=浏览器导入")
+    assert page.locator('[data-testid="results"]').count() == 0  # nothing was written
     context.close()

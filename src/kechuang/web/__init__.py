@@ -11,7 +11,14 @@ from fastapi import APIRouter, Depends
 
 def build_router() -> APIRouter:
     """All page routes, behind the session and CSRF dependencies; excluded from the OpenAPI."""
-    from kechuang.web import account, deps, portal, search, workspace  # noqa: PLC0415
+    from kechuang.web import (  # noqa: PLC0415 - the pages import the whole service layer
+        account,
+        deps,
+        portal,
+        registry,
+        search,
+        workspace,
+    )
 
     router = APIRouter(
         include_in_schema=False,
@@ -19,6 +26,7 @@ def build_router() -> APIRouter:
     )
     router.include_router(account.router)
     router.include_router(workspace.router)
+    router.include_router(registry.router)
     router.include_router(search.router)
     router.include_router(portal.router)
     return router

@@ -34,11 +34,13 @@ BY_ROLE: dict[Role, tuple[NavItem, ...]] = {
         NavItem("/operator/dockings", N_("Docking board")),
         NavItem("/dashboard", N_("Dashboard")),
         NavItem("/operator/users", N_("Users")),
+        NavItem("/operator/import", N_("Import")),
     ),
     Role.NATIONAL_ADMIN: (
         NavItem("/operator/review", N_("Demand review")),
         NavItem("/operator/dockings", N_("Docking board")),
         NavItem("/dashboard", N_("Dashboard")),
+        NavItem("/operator/import", N_("Import")),
     ),
     Role.ORG_MEMBER: (),
 }
