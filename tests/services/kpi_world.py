@@ -3,8 +3,17 @@ services. Region sizes differ by a known factor, so who must rank first is known
 
 from __future__ import annotations
 
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from kechuang.config import get_settings
 from kechuang.domain import (
     Achievement,
     AchievementStatus,
@@ -33,6 +42,8 @@ from kechuang.services import (
     volunteers,
 )
 from kechuang.services.context import transaction
+from kechuang.store import migrate
+from kechuang.store.database import dispose_engines
 
 ADMIN = Actor.system("test")
 
@@ -162,3 +173,39 @@ def build_world(url: str, year: int = 2024, *, previous: bool = False) -> dict[s
             if previous:
                 _year_records(region.id, name, PREVIOUS_YEAR_SIZES[name], year - 1)
     return ids
+
+
+@contextmanager
+def world_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, label: str
+) -> Iterator[str]:
+    """A migrated database holding :func:`build_world` (with the previous year), selected
+    through ``KECHUANG_DATABASE_URL``: SQLite by default, a fresh PostgreSQL database when
+    ``KECHUANG_TEST_DB=postgresql`` (on the server of the shared ``_postgres_server`` fixture).
+    Module-scoped because building the world through the services takes seconds."""
+    postgres = os.environ.get("KECHUANG_TEST_DB", "sqlite").strip().lower() == "postgresql"
+    admin = None
+    if postgres:
+        server: str = request.getfixturevalue("_postgres_server")
+        name = f"kechuang_{label}_{os.getpid()}_{secrets.token_hex(3)}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp(label) / 'world.sqlite3'}"
+    patch = pytest.MonkeyPatch()
+    patch.setenv("KECHUANG_DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        migrate.upgrade(url)
+        build_world(url, previous=True)
+        yield url
+    finally:
+        patch.undo()
+        get_settings.cache_clear()
+        dispose_engines()
+        if admin is not None:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()

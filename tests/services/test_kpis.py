@@ -6,27 +6,22 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from kpi_world import ADMIN, REGIONS, build_world
+from kpi_world import ADMIN, REGIONS, world_database
 
-from kechuang.config import get_settings
 from kechuang.domain import Demand, Docking, DockingStage, NotFound
 from kechuang.domain.docking import DockingHistoryEntry
 from kechuang.metrics import kpis as rules
 from kechuang.services import kpis, stats
-from kechuang.store import migrate
+
+pytestmark = pytest.mark.db
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('kpis') / 'kpis.sqlite3'}"
-    patch = pytest.MonkeyPatch()
-    patch.setenv("KECHUANG_DATABASE_URL", url)
-    get_settings.cache_clear()
-    migrate.upgrade(url)
-    build_world(url)
-    yield url
-    patch.undo()
-    get_settings.cache_clear()
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    with world_database(request, tmp_path_factory, "kpis") as url:
+        yield url
 
 
 def test_funnel_counts_demands_by_furthest_stage(world: str) -> None:
@@ -39,13 +34,15 @@ def test_funnel_counts_demands_by_furthest_stage(world: str) -> None:
 
 
 def test_other_years_and_regions_do_not_leak(world: str) -> None:
-    empty = kpis.region_kpis_by_name(ADMIN, "兰州新区", year=2023)
+    empty = kpis.region_kpis_by_name(ADMIN, "兰州新区", year=2022)
     assert empty.funnel.demands == 0
     assert empty.funnel.rate("matched") is None
     assert empty.events_by_kind["docking_event"] == 0
     small = kpis.region_kpis_by_name(ADMIN, "丙园区", year=2024)
     assert small.funnel.demands == 1
-    assert small.resources_by_kind["enterprise"] == 1
+    assert small.resources_by_kind["enterprise"] == 2  # a stock: one from 2023, one from 2024
+    previous = kpis.region_kpis_by_name(ADMIN, "兰州新区", year=2023)
+    assert previous.funnel.demands == 1
 
 
 def test_kpis_reuse_the_report_figures(world: str) -> None:
@@ -54,8 +51,8 @@ def test_kpis_reuse_the_report_figures(world: str) -> None:
     assert result.figures == figures
     assert result.events_by_kind["docking_event"] == 4
     assert result.figures.trainees == 80
-    assert result.resources_by_kind["innovation_base"] == 1
-    assert result.resources_by_kind["expert"] == 4
+    assert result.resources_by_kind["innovation_base"] == 2
+    assert result.resources_by_kind["expert"] == 4 + 2
     assert result.visits is None  # the web does not count visits yet
     assert result.as_dict()["funnel"]["demands"] == 4
 

@@ -7,26 +7,21 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from kpi_world import ADMIN, REGIONS, build_world
+from kpi_world import ADMIN, REGIONS, world_database
 
-from kechuang.config import get_settings
 from kechuang.domain import ValidationError
 from kechuang.metrics import Dataset, run_index
 from kechuang.services import kpis, ranking
-from kechuang.store import migrate
+
+pytestmark = pytest.mark.db
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('ranking') / 'ranking.sqlite3'}"
-    patch = pytest.MonkeyPatch()
-    patch.setenv("KECHUANG_DATABASE_URL", url)
-    get_settings.cache_clear()
-    migrate.upgrade(url)
-    build_world(url, previous=True)
-    yield url
-    patch.undo()
-    get_settings.cache_clear()
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    with world_database(request, tmp_path_factory, "ranking") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

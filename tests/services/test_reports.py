@@ -10,29 +10,24 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from kpi_world import ADMIN, build_world
+from kpi_world import ADMIN, world_database
 from typer.testing import CliRunner
 
 from kechuang.cli import app
-from kechuang.config import get_settings
 from kechuang.domain import NotFound, ValidationError
 from kechuang.exchange.reports import render_html, write_report
 from kechuang.exchange.reports.charts import BandRow, band_chart, bar_chart, funnel_chart
 from kechuang.services import kpis, reports
-from kechuang.store import migrate
+
+pytestmark = pytest.mark.db
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('reports') / 'reports.sqlite3'}"
-    patch = pytest.MonkeyPatch()
-    patch.setenv("KECHUANG_DATABASE_URL", url)
-    get_settings.cache_clear()
-    migrate.upgrade(url)
-    build_world(url, previous=True)
-    yield url
-    patch.undo()
-    get_settings.cache_clear()
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    with world_database(request, tmp_path_factory, "reports") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
