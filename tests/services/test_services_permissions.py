@@ -56,11 +56,11 @@ def test_operators_write_in_their_own_region_only(world: World) -> None:
     assert created.region_id == world.region_a
     with pytest.raises(PermissionDenied):
         organisations.create(world.operator_a, other)
-    with pytest.raises(NotFound):  # no existence leak for another region's record
+    with pytest.raises(PermissionDenied):  # public record: refused, not hidden
         organisations.update(world.operator_a, world.enterprise_b, {"name": "改名"})
     # National (region-less) bodies: operators may register and correct them, not archive them.
     organisations.update(world.operator_a, world.society, {"description": "已对接"})
-    with pytest.raises(NotFound):
+    with pytest.raises(PermissionDenied):
         organisations.archive(world.operator_a, world.society)
     assert organisations.archive(world.admin, world.society).archived
 
@@ -68,7 +68,7 @@ def test_operators_write_in_their_own_region_only(world: World) -> None:
 def test_enterprise_members_edit_their_own_enterprise_only(world: World) -> None:
     updated = organisations.update(world.member_a, world.enterprise_a, {"employee_count": 120})
     assert updated.employee_count == 120
-    with pytest.raises(NotFound):
+    with pytest.raises(PermissionDenied):
         organisations.update(world.member_a, world.enterprise_b, {"employee_count": 1})
 
 
@@ -90,7 +90,7 @@ def test_enterprise_posts_demands_but_only_operators_publish(world: World) -> No
             world.member_a,
             Demand(region_id=world.region_b, enterprise_id=world.enterprise_b, title="他人需求"),
         )
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound):  # unpublished and not theirs: not even its existence
         demands.update(world.operator_b, demand.id, {"status": DemandStatus.PUBLISHED})
     published = demands.update(world.operator_a, demand.id, {"status": DemandStatus.PUBLISHED})
     assert published.published_at is not None
@@ -109,7 +109,7 @@ def test_expert_contacts_only_for_staff_of_their_region_and_the_expert(world: Wo
 
 def test_experts_edit_their_own_profile_only(world: World) -> None:
     assert experts.update(world.expert_user_a, world.expert_a, {"capacity": 5}).capacity == 5
-    with pytest.raises(NotFound):
+    with pytest.raises(PermissionDenied):
         experts.update(world.expert_user_a, world.expert_b, {"capacity": 5})
 
 
@@ -131,7 +131,7 @@ def test_demand_detail_follows_the_tier(world: World) -> None:
     assert demands.get(world.operator_a, world.demand_nda).key_problems
     viewers = demands.nda_acceptances(world.member_a, world.demand_nda)
     assert [v.user_id for v in viewers] == [world.member_b.user_id]
-    with pytest.raises(NotFound):
+    with pytest.raises(PermissionDenied):
         demands.nda_acceptances(world.member_b, world.demand_nda)
     assert audit.list(world.admin, action_name="demands.accept_nda").total == 1
     # The public cannot accept an NDA.

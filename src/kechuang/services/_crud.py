@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from kechuang.config import get_settings
-from kechuang.domain import Actor, AuditEntry, Change, NotFound, Page, ValidationError
+from kechuang.domain import (
+    Actor,
+    AuditEntry,
+    Change,
+    NotFound,
+    Page,
+    PermissionDenied,
+    ValidationError,
+)
 from kechuang.domain.common import Record, utcnow, validate
 from kechuang.services import policy
 from kechuang.services.context import unit_of_work
@@ -32,6 +40,8 @@ class Kind(Generic[M]):
     zh: str
     en: str
     repository: Callable[[UnitOfWork], Repository[M]]
+    read_action: str
+    """The action whose rule says who may see a record: others get NotFound, not a refusal."""
 
     def repo(self) -> Repository[M]:
         """The repository bound to the current unit of work."""
@@ -88,12 +98,16 @@ def audit(
 
 
 def load(actor: Actor, action: str, kind: Kind[M], record_id: int) -> M:
-    """The record, or NotFound when it is absent or the actor may not see it."""
+    """The record if ``action`` is allowed on it; PermissionDenied when the actor may see the
+    record but not do this; NotFound when it is absent or the actor may not even see it."""
     record = kind.repo().get(record_id)
     if record is None:
         raise kind.not_found(record_id)
-    policy.require(actor, action, record, hide=(kind.zh, kind.en))
-    return record
+    if policy.allowed(actor, action, record):
+        return record
+    if policy.allowed(actor, kind.read_action, record):
+        raise PermissionDenied.for_action(action)
+    raise kind.not_found(record_id)
 
 
 def create(actor: Actor, action: str, kind: Kind[M], record: M) -> M:
@@ -224,7 +238,8 @@ def upsert(
     """Create ``record``, or update ``existing`` with its non-empty fields (importers' dedup)."""
     if existing is None:
         return create(actor, action, kind, record), True, ()
-    policy.require(actor, action, existing, hide=(kind.zh, kind.en))
+    if not policy.allowed(actor, action, existing):
+        load(actor, action, kind, existing.id or 0)  # raises the right refusal
     merged = merge_fields(existing, record) if merge_fields else overlay(existing, record)
     changed = tuple(
         name

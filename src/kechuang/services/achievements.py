@@ -12,7 +12,7 @@ from kechuang.services import _crud, policy
 from kechuang.services.context import action
 
 KIND: _crud.Kind[Achievement] = _crud.Kind(
-    "achievement", "科技成果", "Achievement", lambda uow: uow.achievements
+    "achievement", "科技成果", "Achievement", lambda uow: uow.achievements, "achievements.get"
 )
 _PUBLIC = sorted(policy.PUBLIC_ACHIEVEMENT_STATUSES)
 

@@ -28,7 +28,9 @@ from kechuang.services import _crud, policy
 from kechuang.services.context import action, unit_of_work
 from kechuang.store.repositories import DemandScope
 
-KIND: _crud.Kind[Demand] = _crud.Kind("demand", "科技需求", "Demand", lambda uow: uow.demands)
+KIND: _crud.Kind[Demand] = _crud.Kind(
+    "demand", "科技需求", "Demand", lambda uow: uow.demands, "demands.get_teaser"
+)
 _PUBLIC = sorted(policy.PUBLIC_DEMAND_STATUSES)
 
 

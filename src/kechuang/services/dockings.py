@@ -28,7 +28,9 @@ from kechuang.services import _crud, policy
 from kechuang.services.context import action, unit_of_work
 from kechuang.store.repositories import DockingScope
 
-KIND: _crud.Kind[Docking] = _crud.Kind("docking", "对接", "Docking", lambda uow: uow.dockings)
+KIND: _crud.Kind[Docking] = _crud.Kind(
+    "docking", "对接", "Docking", lambda uow: uow.dockings, "dockings.get"
+)
 
 
 def _access(docking: Docking) -> policy.DockingAccess:

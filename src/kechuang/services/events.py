@@ -21,7 +21,7 @@ from kechuang.domain.common import validate
 from kechuang.services import _crud, policy
 from kechuang.services.context import action, unit_of_work
 
-KIND: _crud.Kind[Event] = _crud.Kind("event", "活动", "Event", lambda uow: uow.events)
+KIND: _crud.Kind[Event] = _crud.Kind("event", "活动", "Event", lambda uow: uow.events, "events.get")
 
 
 def _check_participants(participants: Sequence[Participation]) -> None:

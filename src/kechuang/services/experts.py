@@ -13,7 +13,9 @@ from kechuang.services.context import action
 
 __plumbing__ = ("visible",)
 """Public helpers that are not service actions (no actor, no data access)."""
-KIND: _crud.Kind[Expert] = _crud.Kind("expert", "专家", "Expert", lambda uow: uow.experts)
+KIND: _crud.Kind[Expert] = _crud.Kind(
+    "expert", "专家", "Expert", lambda uow: uow.experts, "experts.get"
+)
 
 
 def visible(actor: Actor, expert: Expert) -> Expert:

@@ -25,7 +25,7 @@ from kechuang.services.context import action, unit_of_work
 from kechuang.store.repositories import Repository
 
 KIND: _crud.Kind[HonourList] = _crud.Kind(
-    "honour_list", "榜单", "Honour list", lambda uow: uow.honours
+    "honour_list", "榜单", "Honour list", lambda uow: uow.honours, "honours.get"
 )
 
 

@@ -20,7 +20,7 @@ from kechuang.services import _crud, policy
 from kechuang.services.context import action
 
 KIND: _crud.Kind[Organisation] = _crud.Kind(
-    "organisation", "机构", "Organisation", lambda uow: uow.organisations
+    "organisation", "机构", "Organisation", lambda uow: uow.organisations, "organisations.get"
 )
 
 

@@ -11,9 +11,15 @@ from kechuang.domain import Actor, Conflict, NotFound, Page, Region, RegionDocki
 from kechuang.services import _crud, policy
 from kechuang.services.context import action, unit_of_work
 
-KIND: _crud.Kind[Region] = _crud.Kind("region", "区域", "Region", lambda uow: uow.regions)
+KIND: _crud.Kind[Region] = _crud.Kind(
+    "region", "区域", "Region", lambda uow: uow.regions, "regions.get"
+)
 DOCKING: _crud.Kind[RegionDocking] = _crud.Kind(
-    "region_docking", "区域对接机构", "Region docking", lambda uow: uow.region_dockings
+    "region_docking",
+    "区域对接机构",
+    "Region docking",
+    lambda uow: uow.region_dockings,
+    "regions.list_dockings",
 )
 
 

@@ -37,7 +37,7 @@ from kechuang.services.context import action, unit_of_work
 
 __plumbing__ = ("hasher",)
 """Public helpers that are not service actions (no actor, no data access)."""
-KIND: _crud.Kind[User] = _crud.Kind("user", "用户", "User", lambda uow: uow.users)
+KIND: _crud.Kind[User] = _crud.Kind("user", "用户", "User", lambda uow: uow.users, "users.get")
 _SELF_EDITABLE = frozenset({"display_name", "email", "language"})
 
 

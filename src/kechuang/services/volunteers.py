@@ -12,7 +12,7 @@ from kechuang.services import _crud, policy
 from kechuang.services.context import action
 
 KIND: _crud.Kind[Volunteer] = _crud.Kind(
-    "volunteer", "志愿者", "Volunteer", lambda uow: uow.volunteers
+    "volunteer", "志愿者", "Volunteer", lambda uow: uow.volunteers, "volunteers.get"
 )
 
 
