@@ -50,6 +50,9 @@ def test_index_run_with_spec(asem_dir: Path, tmp_path: Path) -> None:
     scores = [u["score"] for u in payload["units"]]
     assert scores == sorted(scores, reverse=True)
     assert 5 < scores[-1] < scores[0] < 15  # z-scores around 10
+    assert payload["removal"]["removed"] == ["Flights"]
+    assert payload["removal"]["mean_abs_rank_change"] >= 0
+    assert payload["effective_weights"]["Flights"]["nominal_share"] == 0.0
 
 
 def test_bad_spec_exits_2_with_bilingual_message(asem_dir: Path, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from kechuang.metrics.comparability import (
     bounds_of,
     decompose_change,
     effective_weights,
+    removal_impacts,
     strengths_and_weaknesses,
     unit_effective_weights,
 )
@@ -132,3 +133,15 @@ def test_entropy_on_a_sparse_indicator_warns() -> None:
     assert any("rare" in w and "sparse" in w for w in entropy.warnings)
     given = run_index(dataset, parse_spec(base))
     assert given.warnings == []
+
+
+def test_removal_impacts(asem: Dataset) -> None:
+    spec = parse_spec({})
+    impacts = removal_impacts(asem, spec, ["Flights", "Physical", "Conn"])
+    assert (impacts["mean_abs_rank_change"] > 0).all()
+    # removing a whole sub-index moves ranks more than removing one of 49 indicators
+    assert (
+        impacts.at["Conn", "mean_abs_rank_change"] > impacts.at["Flights", "mean_abs_rank_change"]
+    )
+    zeroed = parse_spec({"weights": {"overrides": {"Flights": 0}}})
+    assert removal_impacts(asem, zeroed, ["Flights"]).at["Flights", "units_moved"] == 0

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -41,6 +42,11 @@ def _fail(error: Exception) -> None:
     raise typer.Exit(code=2)
 
 
+def _finite(value: Any) -> float | None:
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
 def _dump(payload: dict[str, Any]) -> None:
     json.dump(payload, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
@@ -55,15 +61,31 @@ def run(
 ) -> None:
     """计算指数 / Run the index: prints each unit's score, rank and aggregate scores."""
     from kechuang.metrics import IndexSpecError, load_spec, run_index  # noqa: PLC0415
+    from kechuang.metrics.comparability import effective_weights  # noqa: PLC0415
     from kechuang.metrics.tree import read_coin_csv  # noqa: PLC0415
 
     try:
         dataset = read_coin_csv(data, meta)
-        result = run_index(dataset, load_spec(spec))
+        index_spec = load_spec(spec)
+        result = run_index(dataset, index_spec)
+        payload = result.to_json()
+        weights = effective_weights(result)
+        payload["effective_weights"] = {
+            str(code): {k: _finite(v) for k, v in row.items()} for code, row in weights.iterrows()
+        }
+        if index_spec.remove:
+            baseline = run_index(dataset, index_spec.model_copy(update={"remove": []}))
+            change = (result.ranks - baseline.ranks).abs()
+            payload["removal"] = {
+                "removed": list(index_spec.remove),
+                "mean_abs_rank_change": _finite(change.mean()),
+                "rank_without_removal": {
+                    str(k): None if math.isnan(v) else int(v) for k, v in baseline.ranks.items()
+                },
+            }
     except IndexSpecError as error:
         _fail(error)
         return
-    payload = result.to_json()
     if as_json:
         _dump(payload)
         return

@@ -10,6 +10,7 @@ Global Innovation Index audits; OECD/JRC Handbook 2008, §7).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,9 +18,9 @@ import pandas as pd
 
 from kechuang.metrics import steps
 from kechuang.metrics.errors import IndexSpecError
-from kechuang.metrics.pipeline import IndexResult, frozen_bounds_arrays
-from kechuang.metrics.spec import AggregateMethod, MinMaxSpec
-from kechuang.metrics.tree import IndicatorTree
+from kechuang.metrics.pipeline import IndexResult, frozen_bounds_arrays, run_index
+from kechuang.metrics.spec import AggregateMethod, IndexSpec, MinMaxSpec
+from kechuang.metrics.tree import Dataset, IndicatorTree
 
 
 def directed_treated(result: IndexResult) -> pd.DataFrame:
@@ -192,3 +193,31 @@ def effective_weights(result: IndexResult) -> pd.DataFrame:
     return pd.DataFrame(
         {"nominal_share": nominal, "correlation": correlation, "correlation_share": share}
     )
+
+
+def removal_impacts(
+    dataset: Dataset, spec: IndexSpec, codes: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """What each element is worth to the ranking: remove it (weight zero), re-run, compare.
+
+    One row per element (default: every indicator and aggregate below the index) with the mean
+    and the largest absolute rank change of the units and the number of units whose rank moves
+    (COINr ``remove_elements``).
+    """
+    base = run_index(dataset, spec)
+    tree = dataset.tree
+    candidates = list(codes) if codes is not None else [c for c in tree.codes if c != tree.root]
+    rows = []
+    for code in candidates:
+        removed = run_index(dataset, spec.model_copy(update={"remove": [*spec.remove, code]}))
+        change = (removed.ranks - base.ranks).abs()
+        rows.append(
+            {
+                "code": code,
+                "level": tree.node(code).level,
+                "mean_abs_rank_change": float(change.mean()),
+                "max_abs_rank_change": float(change.max()),
+                "units_moved": int((change > 0).sum()),
+            }
+        )
+    return pd.DataFrame(rows).set_index("code")
