@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from kechuang.domain import Actor, Region
+from kechuang.domain import Actor, Region, Role, User
 from kechuang.exchange.aggregates import IMPORT_ORDER
 from kechuang.exchange.bindings import get_binding
 from kechuang.exchange.exporter import export_file, write_template
 from kechuang.exchange.importer import import_file
 from kechuang.exchange.messages import FileRejectedError, ImportFailedError, Language
-from kechuang.services import regions, transaction
+from kechuang.services import regions, transaction, users
 from kechuang.services.batch import savepoint
 
 SYSTEM = Actor.system("test")
@@ -316,3 +316,31 @@ def test_exports_show_only_what_the_actor_may_read(world_url: str, tmp_path: Pat
     admin_path = tmp_path / "admin-experts.csv"
     export_file(admin_path, "experts", SYSTEM, database_url=world_url)
     assert "zhang@example.org" in admin_path.read_text(encoding="utf-8-sig")
+
+
+def test_operator_cannot_import_into_another_region(world_url: str, tmp_path: Path) -> None:
+    """Permissions are the services': an operator's rows for a foreign region are refused."""
+    with transaction(world_url):
+        lanzhou = regions.get_by_name(SYSTEM, "兰州新区")
+        operator = users.create(
+            SYSTEM,
+            User(username="op-lanzhou", role=Role.REGION_OPERATOR, region_id=lanzhou.id),
+            "a-long-enough-password-1",
+        )
+    actor = Actor.of(operator)
+    path = tmp_path / "experts.csv"
+    write_csv(
+        path,
+        [
+            ["姓名", "工作单位", "所属区域"],
+            ["本区专家（演示）", "兰州大学", "兰州新区"],
+            ["外区专家（演示）", "兰州大学", "示例园区（演示）"],
+        ],
+    )
+    before = table_counts(world_url)
+    with pytest.raises(ImportFailedError) as caught:
+        import_file(path, "experts", actor, database_url=world_url)
+    assert [error.row for error in caught.value.errors] == [3]
+    assert table_counts(world_url) == before
+    report = import_file(path, "experts", actor, skip_bad_rows=True, database_url=world_url)
+    assert report.created == 1
