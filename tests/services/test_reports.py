@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from kechuang.cli import app
 from kechuang.domain import NotFound, ValidationError
-from kechuang.exchange.reports import render_html, write_report
+from kechuang.exchange.reports import render_html, report_bytes, write_report
 from kechuang.exchange.reports.charts import BandRow, band_chart, bar_chart, funnel_chart
 from kechuang.services import kpis, reports
 
@@ -159,3 +159,15 @@ def test_score_change_table_adds_up(zh_report: reports.RegionReport) -> None:
     assert sum(row[1] for row in parts) == pytest.approx(total[1], abs=0.01)
     text = "".join(p for s in zh_report.sections for p in s.paragraphs)
     assert "可精确分解为各指标贡献与边界项之和" in text
+
+
+def test_report_bytes_for_the_web(zh_report: reports.RegionReport) -> None:
+    content, media, name = report_bytes(zh_report, "xlsx")
+    assert content.startswith(b"PK")
+    assert media.startswith("application/vnd.openxmlformats")
+    assert name == "兰州新区-2024-zh.xlsx"
+    html, media, _ = report_bytes(zh_report, "html")
+    assert media.startswith("text/html")
+    assert "兰州新区".encode() in html
+    with pytest.raises(ValueError, match="html, pdf or xlsx"):
+        report_bytes(zh_report, "docx")

@@ -5,6 +5,12 @@ are plain SVG written here (no JavaScript, no CDN), so the PDF and an offline br
 same thing, and the CSS names Debian's ``WenQuanYi Micro Hei`` so Chinese renders in the PDF.
 """
 
-from kechuang.exchange.reports.documents import render_html, write_pdf, write_report, write_xlsx
+from kechuang.exchange.reports.documents import (
+    render_html,
+    report_bytes,
+    write_pdf,
+    write_report,
+    write_xlsx,
+)
 
-__all__ = ["render_html", "write_pdf", "write_report", "write_xlsx"]
+__all__ = ["render_html", "report_bytes", "write_pdf", "write_report", "write_xlsx"]

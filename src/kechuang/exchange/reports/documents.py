@@ -9,6 +9,7 @@ Chinese with whatever font the CSS names and falls back to boxes without one.
 from __future__ import annotations
 
 import re
+import tempfile
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -214,3 +215,30 @@ def write_report(report: RegionReport, out_dir: Path) -> dict[str, Path]:
         "pdf": write_pdf(html, out_dir / f"{stem}.pdf"),
         "xlsx": write_xlsx(report, out_dir / f"{stem}.xlsx"),
     }
+
+
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def report_bytes(report: RegionReport, kind: str) -> tuple[bytes, str, str]:
+    """One document in memory for a web download: (content, media type, file name).
+
+    ``kind`` is ``html``, ``pdf`` or ``xlsx``; the web app streams the result as it is.
+    """
+    if kind not in MEDIA_TYPES:
+        raise ValueError(f"unknown report kind {kind!r}: use html, pdf or xlsx")
+    name = f"{report.region}-{report.year}-{report.lang}.{kind}"
+    html = render_html(report)
+    if kind == "html":
+        return html.encode("utf-8"), MEDIA_TYPES[kind], name
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"report.{kind}"
+        if kind == "pdf":
+            write_pdf(html, path)
+        else:
+            write_xlsx(report, path)
+        return path.read_bytes(), MEDIA_TYPES[kind], name
