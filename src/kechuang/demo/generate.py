@@ -11,9 +11,8 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import TypeVar
 
 from kechuang.demo import content
 from kechuang.demo.content import LANZHOU, REPORT_DATE
@@ -37,8 +36,6 @@ from kechuang.demo.world import (
     VolunteerSpec,
     WorkSpec,
 )
-
-T = TypeVar("T")
 
 DEFAULT_SEED = 20240827
 """The report's date; `kechuang demo` uses it unless --seed is given."""
@@ -77,10 +74,6 @@ SPECIALITY_BY_INDUSTRY = {
 def _date_between(rng: random.Random, start: date, end: date) -> date:
     """A uniformly chosen day in [start, end] (`start` when the range is empty)."""
     return start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
-
-
-def _take(iterator: Iterator[T], count: int) -> list[T]:
-    return list(itertools.islice(iterator, count))
 
 
 def _wan(rng: random.Random, low: int, high: int, step: int = 5) -> int:
@@ -122,7 +115,7 @@ class _Generator:
         focus = self.rng.sample(topics, k=2)
         codes = tuple(dict.fromkeys(topic.industry_code for topic in focus))
         products = "、".join(dict.fromkeys(kw for t in focus for kw in t.keywords_zh[:2]))
-        region = "兰州新区" if region_key == LANZHOU else "园区"
+        region = next((r.name for r in self.world.regions if r.key == region_key), "")
         return self.add_org(
             OrganisationSpec(
                 key=f"{region_key}-ent-{number:03d}",
