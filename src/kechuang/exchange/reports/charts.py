@@ -22,6 +22,16 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:,.1f}"
 
 
+def _text_width(text: str, size: float = 12) -> float:
+    """Rough rendered width: CJK glyphs are square, Latin ones about half as wide."""
+    return sum(size if ord(ch) >= 0x2E80 else size * 0.56 for ch in text)
+
+
+def _label_width(labels: Sequence[str], width: int) -> int:
+    widest = max((_text_width(label) for label in labels), default=0.0)
+    return int(min(width * 0.45, max(80.0, widest + 14)))
+
+
 def _svg(width: int, height: int, body: list[str], title: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -38,11 +48,13 @@ def bar_chart(
     title: str,
     *,
     width: int = 640,
-    label_width: int = 190,
+    label_width: int | None = None,
     bar_height: int = 18,
     colour: str = BLUE,
 ) -> str:
     """Horizontal bars, one per (label, value), value printed at the bar's end."""
+    if label_width is None:
+        label_width = _label_width([name for name, _ in items], width)
     top, gap = 30, 6
     height = top + len(items) * (bar_height + gap) + 10
     biggest = max((v for _, v in items), default=0.0) or 1.0
@@ -100,7 +112,8 @@ def band_chart(rows: Sequence[BandRow], title: str, legend: str, *, width: int =
 
     Rank 1 is on the left. A ring inside the bar means the change is not significant.
     """
-    top, row_height, label_width = 46, 22, 150
+    top, row_height = 46, 22
+    label_width = _label_width([row.label for row in rows], width)
     n = max([int(max(r.high, r.rank, r.previous or 0)) for r in rows] + [2])
     span = width - label_width - 30
     height = top + len(rows) * row_height + 28
