@@ -447,3 +447,13 @@ def test_list_pages_have_a_query_budget(client: TestClient, path: str) -> None:
     after = _count_queries(client, path)
     assert before <= 12
     assert after == before  # no query per row
+
+
+def test_dashboard_shows_the_report_figures(client: TestClient, web_world: WebWorld) -> None:
+    sign_in(client, "op_a")
+    page = client.get("/dashboard").text
+    assert re.search(r'data-key="enterprises">1<', page)  # one enterprise in region A
+    assert re.search(r'data-key="trainees">40<', page)  # the training's 40 trainees
+    assert 'id="dashboard-data"' in page
+    english = client.get("/dashboard?lang=en").text
+    assert "Enterprises on the platform" in english

@@ -46,6 +46,7 @@ from kechuang.services import (
     experts,
     organisations,
     regions,
+    stats,
     users,
 )
 from kechuang.web import i18n, mail
@@ -585,7 +586,18 @@ def dashboard(request: Request, actor: Operator) -> Response:
     with tx(request):
         region = regions.get(actor, region_id) if region_id else None
         data = _dashboard_data(actor, region_id, language)
-    return render(request, "operator/dashboard.html", {"region": region, "data": data})
+        figures = stats.region_figures(actor, region_id) if region_id else None
+    report = []
+    if figures is not None:
+        values = figures.as_dict()
+        for key in list(stats.LABELS)[:12]:
+            zh, en = stats.LABELS[key]
+            report.append(
+                {"key": key, "label": zh if language.short == "zh" else en, "value": values[key]}
+            )
+    return render(
+        request, "operator/dashboard.html", {"region": region, "data": data, "report": report}
+    )
 
 
 __all__ = ["router"]
