@@ -106,7 +106,9 @@ def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -
     embedder = _embedder()
     if embedder is not None:
         _progress(f"embedding {len(evaluated_texts)} evaluated texts (cached on disk)")
-        embedder.embed(evaluated_texts, progress=lambda done, total: _progress(f"  {done}/{total}"))
+        embedder.embed_queries(
+            evaluated_texts, progress=lambda done, total: _progress(f"  {done}/{total}")
+        )
     descriptions = _descriptions()
 
     predictions_by_split: list[list[str]] = []
@@ -143,7 +145,9 @@ def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -
     train, dev = _read_records(train_path), _read_records(dev_path)
     unlabelled = evaluated_texts
     classifier = _new_classifier(embedder).fit(
-        _texts(train), _labels(train, train_path), descriptions=descriptions,
+        _texts(train),
+        _labels(train, train_path),
+        descriptions=descriptions,
         unlabelled=unlabelled + _texts(dev),
     )
     classifier.calibrate(_texts(dev), _labels(dev, dev_path))

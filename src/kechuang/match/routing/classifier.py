@@ -28,7 +28,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
-from kechuang.match.routing.embeddings import E5Embedder
+from kechuang.match.routing.embeddings import QueryEmbedder
 
 FloatMatrix = npt.NDArray[np.float64]
 
@@ -84,6 +84,8 @@ def expected_calibration_error(
 
 def _standardise(scores: FloatMatrix) -> FloatMatrix:
     """Centre and scale each row so one temperature grid suits every view."""
+    if scores.ndim == 1:  # two classes: scikit-learn returns the positive class's score only
+        scores = np.column_stack([-scores, scores])
     centred = scores - scores.mean(axis=1, keepdims=True)
     spread = centred.std(axis=1, keepdims=True)
     result: FloatMatrix = centred / np.where(spread > 0, spread, 1.0)
@@ -122,7 +124,7 @@ class CharacterView:
 class MeaningView:
     """multilingual-e5-small vectors with multinomial logistic regression."""
 
-    def __init__(self, embedder: E5Embedder, c: float = 10.0) -> None:
+    def __init__(self, embedder: QueryEmbedder, c: float = 10.0) -> None:
         self.embedder = embedder
         self.c = c
         self._model = LogisticRegression(C=c, max_iter=3000)
@@ -134,12 +136,12 @@ class MeaningView:
         weights: npt.NDArray[np.float64],
     ) -> MeaningView:
         """Fit the regression on the labelled vectors."""
-        self._model.fit(self.embedder.embed(texts), targets, sample_weight=weights)
+        self._model.fit(self.embedder.embed_queries(texts), targets, sample_weight=weights)
         return self
 
     def scores(self, texts: Sequence[str]) -> FloatMatrix:
         """Standardised log-odds, one column per class index."""
-        raw = np.asarray(self._model.decision_function(self.embedder.embed(texts)))
+        raw = np.asarray(self._model.decision_function(self.embedder.embed_queries(texts)))
         return _standardise(raw.astype(np.float64))
 
 
@@ -155,7 +157,7 @@ class RoutingClassifier:
     def __init__(
         self,
         *,
-        embedder: E5Embedder | None = None,
+        embedder: QueryEmbedder | None = None,
         use_characters: bool = True,
         description_weight: float = 3.0,
     ) -> None:
@@ -233,8 +235,11 @@ class RoutingClassifier:
     def calibrate(self, texts: Sequence[str], labels: Sequence[str]) -> RoutingClassifier:
         """Fit view temperatures, the view weight and the final temperature on held-out data."""
         index = {label: position for position, label in enumerate(self.classes)}
-        known = [(text, index[label]) for text, label in zip(texts, labels, strict=True)
-                 if label in index]
+        known = [
+            (text, index[label])
+            for text, label in zip(texts, labels, strict=True)
+            if label in index
+        ]
         if not known:
             return self
         gold = np.array([target for _, target in known], dtype=np.int64)
@@ -270,4 +275,3 @@ class RoutingClassifier:
         probabilities = self.predict_proba([text])[0]
         order = np.argsort(-probabilities)[:top_k]
         return [RankedLabel(self.classes[int(i)], float(probabilities[i])) for i in order]
-

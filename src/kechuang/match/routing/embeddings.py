@@ -12,7 +12,7 @@ import hashlib
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +21,15 @@ FloatMatrix = npt.NDArray[np.float32]
 
 #: Texts embedded per call to the engine; small enough to report progress, large enough to batch.
 _BATCH = 32
+
+
+class QueryEmbedder(Protocol):
+    """Anything that turns texts into L2-normalised ``query:`` vectors (e.g. the engine's
+    cached embedders in :mod:`kechuang.match.embedding`)."""
+
+    def embed_queries(self, texts: Sequence[str]) -> FloatMatrix:
+        """One row per text."""
+        ...
 
 
 class ModelMissingError(RuntimeError):
@@ -69,7 +78,7 @@ class E5Embedder:
         vectors: FloatMatrix = np.asarray(self._model.query(list(texts)), dtype=np.float32)
         return vectors.reshape(len(texts), self.dim)
 
-    def embed(
+    def embed_queries(
         self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None
     ) -> FloatMatrix:
         """Return L2-normalised vectors, one row per text, reading and filling the cache."""

@@ -1,0 +1,227 @@
+"""Discipline and industry routing: the classifier, the code-list routers and the CSL suite."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kechuang.match.evaluation import SUITES
+from kechuang.match.routing.classifier import (
+    RoutingClassifier,
+    expected_calibration_error,
+    fit_temperature,
+    softmax,
+)
+from kechuang.match.routing.codelists import describe, disciplines, industries
+from kechuang.match.routing.csl_labels import CSL_TO_GBT13745, label_description, level1_codes
+from kechuang.match.routing.embeddings import E5Embedder
+from kechuang.match.routing.router import CodeListRouter, Taxonomy
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+CSLDCP = REPO_ROOT.parent / "shared" / "data" / "matching" / "fewclue_csldcp"
+
+TOY_TRAIN = [
+    ("深度学习神经网络图像识别算法", "计算机"),
+    ("分布式数据库查询优化与索引", "计算机"),
+    ("编译器代码生成与程序分析", "计算机"),
+    ("小麦品种选育与产量性状", "作物"),
+    ("水稻种植密度对产量的影响", "作物"),
+    ("玉米抗旱品种田间试验", "作物"),
+    ("高血压患者临床治疗效果观察", "医学"),
+    ("糖尿病并发症的临床诊断", "医学"),
+    ("肿瘤患者术后护理与康复", "医学"),
+]
+TOY_TEST = [
+    ("卷积神经网络的图像分类算法", "计算机"),
+    ("冬小麦品种产量比较试验", "作物"),
+    ("冠心病患者的临床治疗观察", "医学"),
+]
+
+
+def test_softmax_rows_are_probabilities() -> None:
+    scores = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [1000.0, -1000.0, 0.0]])
+    probabilities = softmax(scores, 0.5)
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    assert (probabilities >= 0).all()
+    assert probabilities[0].argmax() == 2
+    assert np.allclose(probabilities[1], 1 / 3)
+
+
+def test_temperature_scaling_softens_overconfident_scores() -> None:
+    # Scores that always put the top label far ahead, but the top label is right only half
+    # the time: the fitted temperature must be large (soften), not the neutral 1.
+    rng = np.random.default_rng(0)
+    scores = rng.normal(size=(200, 4))
+    scores[np.arange(200), 0] += 8.0
+    gold = np.where(np.arange(200) % 2 == 0, 0, 1).astype(np.int64)
+    temperature = fit_temperature(scores, gold)
+    assert temperature > 2.0
+    calibrated = softmax(scores, temperature)
+    assert expected_calibration_error(calibrated, gold) < expected_calibration_error(
+        softmax(scores, 1.0), gold
+    )
+
+
+def test_expected_calibration_error_of_perfect_confidence_is_zero() -> None:
+    probabilities = np.array([[1.0, 0.0], [0.0, 1.0]])
+    assert expected_calibration_error(probabilities, np.array([0, 1], dtype=np.int64)) == 0.0
+    assert expected_calibration_error(probabilities, np.array([1, 0], dtype=np.int64)) == 1.0
+
+
+def test_character_classifier_learns_a_toy_problem() -> None:
+    texts, labels = zip(*TOY_TRAIN, strict=True)
+    classifier = RoutingClassifier().fit(list(texts), list(labels))
+    test_texts, test_labels = zip(*TOY_TEST, strict=True)
+    assert classifier.predict(list(test_texts)) == list(test_labels)
+    probabilities = classifier.predict_proba(list(test_texts))
+    assert probabilities.shape == (3, 3)
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    ranked = classifier.rank("基于深度学习的图像识别", top_k=2)
+    assert ranked[0].label == "计算机"
+    assert 0.0 < ranked[1].confidence <= ranked[0].confidence <= 1.0
+
+
+def test_label_descriptions_alone_classify() -> None:
+    classifier = RoutingClassifier().fit(
+        [],
+        [],
+        descriptions={
+            "计算机": "计算机软件；算法；数据库；人工智能",
+            "作物": "小麦；水稻；玉米；品种选育",
+        },
+    )
+    assert classifier.predict(["一种改进的数据库算法", "水稻新品种"]) == ["计算机", "作物"]
+
+
+def test_classifier_needs_two_labels_and_a_view() -> None:
+    with pytest.raises(ValueError, match="two labels"):
+        RoutingClassifier().fit(["一"], ["a"])
+    with pytest.raises(ValueError, match="at least one view"):
+        RoutingClassifier(embedder=None, use_characters=False)
+
+
+@pytest.mark.slow
+def test_meaning_view_with_the_real_e5_model(tmp_path: Path) -> None:
+    embedder = E5Embedder(cache_dir=tmp_path / "cache")
+    texts, labels = zip(*TOY_TRAIN, strict=True)
+    classifier = RoutingClassifier(embedder=embedder, use_characters=False)
+    classifier.fit(list(texts), list(labels))
+    test_texts, test_labels = zip(*TOY_TEST, strict=True)
+    assert classifier.predict(list(test_texts)) == list(test_labels)
+    # The second pass is served from the disk cache and returns the same vectors.
+    again = E5Embedder(cache_dir=tmp_path / "cache").embed_queries(list(test_texts))
+    assert np.allclose(again, embedder.embed_queries(list(test_texts)))
+    assert np.allclose(np.linalg.norm(again, axis=1), 1.0, atol=1e-3)
+
+
+def test_code_lists_are_read_with_clean_names() -> None:
+    table = disciplines()
+    assert table["520"].name == "计算机科学技术"
+    assert table["11087"].name == "应用数学"  # annotation after the name dropped
+    assert sum(1 for entry in table.values() if entry.level == 1) == 62
+    assert "52020" in table["520"].children
+    sectors = industries()
+    assert sum(1 for entry in sectors.values() if entry.level == 1) == 20
+    assert sum(1 for entry in sectors.values() if entry.level == 2) == 97
+    assert sectors["13"].parent == "C"
+    assert "谷物磨制" in describe(sectors, "13")
+
+
+def test_csl_labels_map_to_existing_gbt13745_codes() -> None:
+    table = disciplines()
+    assert len(CSL_TO_GBT13745) == 67
+    for label, codes in CSL_TO_GBT13745.items():
+        assert codes, label
+        for code in codes:
+            assert code in table, (label, code)
+    assert level1_codes("计算机科学与技术") == ("520",)
+    assert level1_codes("化学/化学工程与技术") == ("150", "530")
+    assert "鲁棒控制" in label_description("控制科学与工程")
+
+
+def test_routers_route_obvious_demands() -> None:
+    discipline = CodeListRouter(Taxonomy.DISCIPLINE, level=1).fit()
+    routes = discipline.route(["基于深度学习的人工智能算法与计算机软件"], top_k=3)[0]
+    assert routes[0].code == "520"
+    assert all(0.0 <= route.confidence <= 1.0 for route in routes)
+    assert sum(route.confidence for route in routes) <= 1.0 + 1e-9
+    industry = CodeListRouter(Taxonomy.INDUSTRY, level=2).fit()
+    assert industry.route(["马铃薯淀粉加工与饲料加工"])[0][0].code == "13"
+    codes, rows = industry.probabilities(["马铃薯淀粉加工"])
+    assert len(codes) == 97
+    assert abs(sum(rows[0]) - 1.0) < 1e-6
+    with pytest.raises(ValueError, match="levels"):
+        CodeListRouter(Taxonomy.INDUSTRY, level=4)
+
+
+def _write_jsonl(path: Path, records: list[dict[str, object]]) -> None:
+    path.write_text(
+        "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records), "utf-8"
+    )
+
+
+def test_suite_runs_on_a_tiny_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KECHUANG_ROUTING_VIEWS", "characters")
+    labels = ["计算机科学与技术", "作物学", "基础医学/临床医学"]
+    mapping = {"计算机": labels[0], "作物": labels[1], "医学": labels[2]}
+    records = [
+        {"id": number, "content": text, "label": mapping[label]}
+        for number, (text, label) in enumerate(TOY_TRAIN)
+    ]
+    for k in range(5):
+        _write_jsonl(tmp_path / f"train_{k}.json", records)
+        _write_jsonl(tmp_path / f"dev_{k}.json", records[k : k + 3])
+    _write_jsonl(tmp_path / "train_few_all.json", records)
+    _write_jsonl(tmp_path / "dev_few_all.json", records[:3])
+    evaluated = [{"content": text, "label": mapping[label]} for text, label in TOY_TEST]
+    _write_jsonl(tmp_path / "test.json", evaluated)
+    out = tmp_path / "predictions.jsonl"
+    result = SUITES["csl-discipline"](data=tmp_path, split=tmp_path / "test.json",
+                                      predictions_out=out)
+    assert result["n"] == 3
+    assert isinstance(result["accuracy_by_split"], list)
+    assert len(result["accuracy_by_split"]) == 5
+    for key in ("accuracy", "accuracy_few_all"):
+        value = result[key]
+        assert isinstance(value, float)
+        assert 0.0 <= value <= 1.0
+    assert result["accuracy"] == pytest.approx(np.mean(result["accuracy_by_split"]))
+    lines = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [line["id"] for line in lines] == [0, 1, 2]  # no id field: line numbers
+    assert all(len(line["labels_by_split"]) == 5 for line in lines)
+    assert all(line["label_few_all"] in labels or line["label_few_all"] in CSL_TO_GBT13745
+               for line in lines)
+    json.dumps(result)  # the CLI prints it as JSON
+
+
+def test_suite_says_which_file_is_missing(tmp_path: Path) -> None:
+    _write_jsonl(tmp_path / "test.json", [{"content": "x", "label": "数学"}])
+    with pytest.raises(FileNotFoundError, match=r"train_0\.json"):
+        SUITES["csl-discipline"](data=tmp_path, split=tmp_path / "test.json",
+                                 predictions_out=None)
+
+
+@pytest.mark.data
+@pytest.mark.slow
+def test_character_view_on_real_csldcp() -> None:
+    """Split 0 trained, dev_1 evaluated: well above chance (1/67) and near the SVM baseline."""
+    if not CSLDCP.exists():
+        pytest.skip(f"shared data not found at {CSLDCP} (benchmark data lives outside the repo)")
+    labels_file = (CSLDCP / "labels_all.txt").read_text("utf-8").split()
+    assert set(labels_file) == set(CSL_TO_GBT13745)
+
+    def read(name: str) -> list[dict[str, str]]:
+        return [json.loads(line) for line in (CSLDCP / name).read_text("utf-8").splitlines()]
+
+    train, dev = read("train_0.json"), read("dev_1.json")
+    classifier = RoutingClassifier().fit(
+        [r["content"] for r in train],
+        [r["label"] for r in train],
+        descriptions={label: label_description(label) for label in CSL_TO_GBT13745},
+    )
+    predicted = classifier.predict([r["content"] for r in dev])
+    accuracy = np.mean([p == r["label"] for p, r in zip(predicted, dev, strict=True)])
+    assert accuracy > 0.45
