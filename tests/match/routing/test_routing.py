@@ -179,8 +179,9 @@ def test_suite_runs_on_a_tiny_folder(tmp_path: Path, monkeypatch: pytest.MonkeyP
     evaluated = [{"content": text, "label": mapping[label]} for text, label in TOY_TEST]
     _write_jsonl(tmp_path / "test.json", evaluated)
     out = tmp_path / "predictions.jsonl"
-    result = SUITES["csl-discipline"](data=tmp_path, split=tmp_path / "test.json",
-                                      predictions_out=out)
+    result = SUITES["csl-discipline"](
+        data=tmp_path, split=tmp_path / "test.json", predictions_out=out
+    )
     assert result["n"] == 3
     assert isinstance(result["accuracy_by_split"], list)
     assert len(result["accuracy_by_split"]) == 5
@@ -192,16 +193,17 @@ def test_suite_runs_on_a_tiny_folder(tmp_path: Path, monkeypatch: pytest.MonkeyP
     lines = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert [line["id"] for line in lines] == [0, 1, 2]  # no id field: line numbers
     assert all(len(line["labels_by_split"]) == 5 for line in lines)
-    assert all(line["label_few_all"] in labels or line["label_few_all"] in CSL_TO_GBT13745
-               for line in lines)
+    assert all(
+        line["label_few_all"] in labels or line["label_few_all"] in CSL_TO_GBT13745
+        for line in lines
+    )
     json.dumps(result)  # the CLI prints it as JSON
 
 
 def test_suite_says_which_file_is_missing(tmp_path: Path) -> None:
     _write_jsonl(tmp_path / "test.json", [{"content": "x", "label": "数学"}])
     with pytest.raises(FileNotFoundError, match=r"train_0\.json"):
-        SUITES["csl-discipline"](data=tmp_path, split=tmp_path / "test.json",
-                                 predictions_out=None)
+        SUITES["csl-discipline"](data=tmp_path, split=tmp_path / "test.json", predictions_out=None)
 
 
 @pytest.mark.data
