@@ -457,3 +457,34 @@ def test_dashboard_shows_the_report_figures(client: TestClient, web_world: WebWo
     assert 'id="dashboard-data"' in page
     english = client.get("/dashboard?lang=en").text
     assert "Enterprises on the platform" in english
+
+
+def test_expert_sets_capacity_and_adds_a_work(client: TestClient, web_world: WebWorld) -> None:
+    token = sign_in(client, "exp_a")
+    assert "加氢站压缩机专利" in client.get("/expert/profile").text
+    assert (
+        client.post(
+            "/expert/profile/capacity", data={"csrf_token": token, "capacity": "7"}
+        ).status_code
+        == 200
+    )
+    assert 'value="7"' in client.get("/expert/profile").text
+    bad = client.post("/expert/profile/capacity", data={"csrf_token": token, "capacity": "500"})
+    assert bad.status_code == 422
+    added = client.post(
+        "/expert/profile/works",
+        data={
+            "csrf_token": token,
+            "kind": "paper",
+            "title": "掺氢天然气管道的氢脆评估",
+            "year": "2024",
+            "keywords": "掺氢, 氢脆",
+        },
+        follow_redirects=False,
+    )
+    assert added.status_code == 303
+    assert "掺氢天然气管道的氢脆评估" in client.get(f"/experts/{web_world.expert_a}").text
+    empty = client.post(
+        "/expert/profile/works", data={"csrf_token": token, "kind": "paper", "title": ""}
+    )
+    assert empty.status_code == 422

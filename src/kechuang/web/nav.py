@@ -28,7 +28,10 @@ PUBLIC: tuple[NavItem, ...] = (
 
 BY_ROLE: dict[Role, tuple[NavItem, ...]] = {
     Role.ENTERPRISE_MEMBER: (NavItem("/my/demands", N_("My demands")),),
-    Role.EXPERT: (NavItem("/expert/invitations", N_("Invitations")),),
+    Role.EXPERT: (
+        NavItem("/expert/invitations", N_("Invitations")),
+        NavItem("/expert/profile", N_("My profile")),
+    ),
     Role.REGION_OPERATOR: (
         NavItem("/operator/review", N_("Demand review")),
         NavItem("/operator/dockings", N_("Docking board")),

@@ -32,6 +32,8 @@ from kechuang.domain import (
     Role,
     User,
     ValidationError,
+    Work,
+    WorkKind,
     demand_quality,
     label,
     validate,
@@ -708,3 +710,84 @@ def invite_user(
         {"users": page.items, "enterprises": enterprises, "errors": errors, "invited": invited},
         status_code=422 if errors else 200,
     )
+
+
+def _profile_page(
+    request: Request, actor: Actor, *, errors: list[str] | None = None, status_code: int = 200
+) -> Response:
+    assert actor.expert_id is not None
+    with tx(request):
+        profile = experts.get(actor, actor.expert_id)
+    return render(
+        request,
+        "expert/profile.html",
+        {
+            "profile": profile,
+            "errors": errors or [],
+            "work_kinds": [
+                (kind.value, label(kind, language_of(request).short)) for kind in WorkKind
+            ],
+            "discipline_text": discipline_text,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/expert/profile")
+def expert_profile(request: Request, actor: Expert) -> Response:
+    """The expert's own profile: capacity and works (contact data is visible to them)."""
+    return _profile_page(request, actor)
+
+
+@router.post("/expert/profile/capacity")
+def set_capacity(
+    request: Request, actor: Expert, capacity: Annotated[str, Form()] = ""
+) -> Response:
+    """How many dockings the expert takes at once (the matcher respects it)."""
+    assert actor.expert_id is not None
+    language = language_of(request)
+    try:
+        with tx(request):
+            experts.update(actor, actor.expert_id, {"capacity": int(capacity)})
+    except ValueError:
+        message = i18n.gettext(language, "The capacity must be a whole number from 0 to 100.")
+        return _profile_page(request, actor, errors=[message], status_code=422)
+    except KechuangError as error:
+        return _profile_page(request, actor, errors=error.lines(language.short), status_code=422)
+    flash(request, "ok", i18n.gettext(language, "Your capacity has been saved."))
+    return RedirectResponse("/expert/profile", status_code=303)
+
+
+@router.post("/expert/profile/works")
+def add_work(
+    request: Request,
+    actor: Expert,
+    *,
+    kind: Annotated[str, Form()] = "paper",
+    title: Annotated[str, Form()] = "",
+    year: Annotated[str, Form()] = "",
+    venue: Annotated[str, Form()] = "",
+    abstract: Annotated[str, Form()] = "",
+    keywords: Annotated[str, Form()] = "",
+) -> Response:
+    """Add a paper, patent, project or achievement to the expert's profile."""
+    assert actor.expert_id is not None
+    language = language_of(request)
+    try:
+        work = validate(
+            Work,
+            {
+                "kind": kind,
+                "title": title,
+                "year": int(year) if year.strip().isdigit() else None,
+                "venue": venue,
+                "abstract": abstract,
+                "keywords": _split(keywords),
+            },
+        )
+        with tx(request):
+            experts.add_work(actor, actor.expert_id, work)
+    except KechuangError as error:
+        return _profile_page(request, actor, errors=error.lines(language.short), status_code=422)
+    flash(request, "ok", i18n.gettext(language, "The work has been added to your profile."))
+    return RedirectResponse("/expert/profile", status_code=303)
