@@ -118,3 +118,38 @@ def test_response_times_and_closed_dockings_keep_their_furthest_stage() -> None:
     assert times.to_first_contact_days == pytest.approx((5 + 45) / 2)
     assert times.matched_within_30_days == pytest.approx(1 / 3)
     assert times.measured == 2
+
+
+def test_visits_when_the_web_counts_them(world: str) -> None:
+    with pytest.raises(_RollbackError):
+        _count_some_visits(world)
+
+
+class _RollbackError(Exception):
+    """Raised to undo the visits written below, leaving the module's world as it was."""
+
+
+def _count_some_visits(world: str) -> None:
+    from datetime import date  # noqa: PLC0415
+
+    from kechuang.services.context import transaction, unit_of_work  # noqa: PLC0415
+
+    with transaction(world):
+        repository = getattr(unit_of_work(), "visits", None)
+        if repository is None:
+            pytest.skip("this tree has no visit counter (kechuang.store VisitRepository) yet")
+        before = kpis.region_kpis_by_name(ADMIN, "乙园区", year=2024)
+        assert before.visits is None  # nothing counted anywhere: not zero
+        region_id = before.figures.region_id
+        for visitor in ("a", "b", "b"):  # the same visitor on the same day counts once
+            repository.record(
+                day=date(2024, 5, 1),
+                region_id=region_id,
+                resource_kind="region",
+                resource_id=region_id,
+                visitor_hash=visitor * 64,
+            )
+        assert kpis.region_kpis_by_name(ADMIN, "乙园区", year=2024).visits == 2
+        assert kpis.region_kpis_by_name(ADMIN, "甲园区", year=2024).visits == 0
+        assert kpis.region_kpis_by_name(ADMIN, "乙园区", year=2023).visits is None
+        raise _RollbackError

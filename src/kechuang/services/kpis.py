@@ -10,6 +10,7 @@ names, so anyone may read them, like the report figures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from kechuang.domain import (
@@ -81,6 +82,22 @@ class RegionKpis:
 RESOURCE_KINDS: tuple[OrganisationKind, ...] = tuple(OrganisationKind)
 
 
+def _visits(region_id: int, year: int | None) -> int | None:
+    """Visits counted by the web in the period, or None when the web counts none at all.
+
+    "Nothing counted anywhere" means the counter is not running, which is not the same as zero
+    visits; the ranking leaves the indicator out then instead of scoring every region zero.
+    """
+    repository: Any = getattr(unit_of_work(), "visits", None)  # the web's visit counter
+    if repository is None:
+        return None
+    since = None if year is None else date(year, 1, 1)
+    until = None if year is None else date(year, 12, 31)
+    if int(repository.count(since=since, until=until)) == 0:
+        return None
+    return int(repository.count(region_id=region_id, since=since, until=until))
+
+
 def _kpis(actor: Actor, region: Region, year: int | None) -> RegionKpis:
     assert region.id is not None
     region_id = region.id
@@ -121,6 +138,7 @@ def _kpis(actor: Actor, region: Region, year: int | None) -> RegionKpis:
             for kind in EventKind
         },
         resources_by_kind=resources,
+        visits=_visits(region_id, year),
     )
 
 
