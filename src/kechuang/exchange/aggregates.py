@@ -486,19 +486,20 @@ _WORK_TEXT = ("title", "venue", "identifier", "abstract", "url")
 
 
 def _load_work(context: ImportContext, values: Mapping[str, Value]) -> bool:
-    expert = context.expert(values["expert_name"], values["expert_affiliation"], "expert_name")
-    assert expert.id is not None
+    expert_id = context.expert_id(
+        values["expert_name"], values["expert_affiliation"], "expert_name"
+    )
     data: dict[str, Any] = {key: _text(values[key]) for key in _WORK_TEXT}
     data.update(kind=values["kind"], year=values["year"], keywords=_list(values["keywords"]))
     work = validate(Work, data)
-    full = experts.get(context.actor, expert.id)
+    full = experts.get(context.actor, expert_id)
     for index, existing in enumerate(full.works):
         if existing.kind == work.kind and existing.title == work.title:
             works = list(full.works)
             works[index] = work.model_copy(update={"id": existing.id})
-            experts.update(context.actor, expert.id, {"works": works})
+            experts.update(context.actor, expert_id, {"works": works})
             return False
-    experts.add_work(context.actor, expert.id, work)
+    experts.add_work(context.actor, expert_id, work)
     return True
 
 
@@ -1013,9 +1014,7 @@ def _target_id(context: ImportContext, values: Mapping[str, Value]) -> int:
     kind = DockingTargetKind(str(values["target_kind"]))
     name, where = values["target_name"], values["target_affiliation"]
     if kind is DockingTargetKind.EXPERT:
-        expert_id = context.expert(name, where, "target_name").id
-        assert expert_id is not None
-        return expert_id
+        return context.expert_id(name, where, "target_name")
     if kind is DockingTargetKind.ORGANISATION:
         organisation_id = context.organisation_id(name, "target_name")
         assert organisation_id is not None

@@ -24,7 +24,6 @@ from typing import Any, TypeVar
 from kechuang.config import get_settings
 from kechuang.domain import (
     Actor,
-    Expert,
     NotFound,
     ValidationError,
     codes,
@@ -208,6 +207,7 @@ class ImportContext:
     row: int = 0
     _regions: dict[str, int] = field(default_factory=dict)
     _organisations: dict[str, int] = field(default_factory=dict)
+    _experts: dict[tuple[str, str], int] = field(default_factory=dict)
     pending: dict[Any, Any] = field(default_factory=dict)
 
     def region_id(self, name: Value, key: str = "region") -> int | None:
@@ -265,12 +265,15 @@ class ImportContext:
             "Enter its unified social credit code instead",
         )
 
-    def expert(self, name: Value, affiliation: Value, key: str) -> Expert:
+    def expert_id(self, name: Value, affiliation: Value, key: str) -> int:
         """An expert by name + affiliation, the experts' duplicate key."""
         text, where = str(name or ""), str(affiliation or "")
+        if (text, where) in self._experts:
+            return self._experts[text, where]
         for expert in all_pages(experts.list, self.actor, q=text):
-            if expert.name == text and expert.affiliation == where:
-                return expert
+            if expert.name == text and expert.affiliation == where and expert.id is not None:
+                self._experts[text, where] = expert.id
+                return expert.id
         raise _reference_error(
             key,
             f"专家“{text}”（{where or '无单位'}）不存在",
