@@ -252,3 +252,35 @@ def test_expert_sees_their_invitations(client: TestClient, web_world: WebWorld) 
     )
     assert declined.status_code == 200
     assert declined.json()["closed_reason"] == "不属于我的方向"
+
+
+def test_workspace_writes(client: TestClient, web_world: WebWorld) -> None:
+    expert = api_token(client, "exp_a")
+    path = f"/api/v1/experts/{web_world.expert_a}"
+    assert client.patch(path, json={"capacity": 5}, headers=expert).json()["capacity"] == 5
+    assert client.patch(path, json={"capacity": 500}, headers=expert).status_code == 422
+    assert client.patch(
+        path, json={"capacity": 1}, headers=api_token(client, "ent_a")
+    ).status_code in (403, 404)
+    added = client.post(
+        f"{path}/works", json={"kind": "paper", "title": "氢脆评估方法"}, headers=expert
+    )
+    assert added.status_code == 201
+    assert "氢脆评估方法" in [work["title"] for work in added.json()["works"]]
+
+    draft = f"/api/v1/demands/{web_world.demand_draft}"
+    assert (
+        client.patch(
+            draft, json={"status": "published"}, headers=api_token(client, "ent_a")
+        ).status_code
+        == 403
+    )
+    published = client.patch(draft, json={"status": "published"}, headers=api_token(client, "op_a"))
+    assert published.status_code == 200
+    assert client.get(draft).json()["detail"]["status"] == "published"
+
+
+def test_region_figures(client: TestClient, web_world: WebWorld) -> None:
+    figures = client.get(f"/api/v1/regions/{web_world.region_a}/figures").json()
+    assert figures["enterprises"] == 1
+    assert figures["trainees"] == 40

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from kechuang.api.deps import Caller, rate_limit, tx
 from kechuang.api.errors import ERROR_RESPONSES
@@ -15,6 +15,7 @@ from kechuang.api.schemas import PageOut, QualityIssueOut, TokenIn, TokenOut, Tr
 from kechuang.domain import (
     Achievement,
     Actor,
+    ConfidentialityTier,
     Demand,
     DemandStatus,
     DemandTeaser,
@@ -35,6 +36,7 @@ from kechuang.domain import (
     TransferMode,
     User,
     ValidationError,
+    Work,
     demand_quality,
 )
 from kechuang.services import (
@@ -46,6 +48,7 @@ from kechuang.services import (
     honours,
     organisations,
     regions,
+    stats,
     users,
 )
 
@@ -432,3 +435,89 @@ def transition_docking(
             closed_reason=body.closed_reason,
             contract_value_fen=body.contract_value_fen,
         )
+
+
+# --- writes behind the workspaces ------------------------------------------------------------
+
+
+class DemandChanges(BaseModel):
+    """Fields of a demand to change (operators publish a reviewed demand with ``status``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: DemandStatus | None = None
+    title: str | None = Field(None, min_length=2, max_length=200)
+    key_problems: str | None = None
+    target_indicators: str | None = None
+    tier: ConfidentialityTier | None = None
+
+
+@router.patch("/demands/{demand_id}", tags=["demands"], summary="Change a demand / 修改需求")
+def update_demand(
+    request: Request, demand_id: int, actor: Caller, changes: DemandChanges
+) -> Demand:
+    """Change a demand; only operators of its region publish it."""
+    with tx(request):
+        return demands.update(actor, demand_id, changes.model_dump(exclude_none=True))
+
+
+class ExpertChanges(BaseModel):
+    """Fields an expert (or their operator) may change on the profile."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    capacity: int | None = Field(None, ge=0, le=100)
+    keywords: list[str] | None = None
+    bio: str | None = None
+
+
+@router.patch("/experts/{expert_id}", tags=["experts"], summary="Change a profile / 修改专家档案")
+def update_expert(
+    request: Request, expert_id: int, actor: Caller, changes: ExpertChanges
+) -> Expert:
+    """Capacity, keywords, biography (the expert themself, their operators, admins)."""
+    with tx(request):
+        return experts.update(actor, expert_id, changes.model_dump(exclude_none=True))
+
+
+@router.post(
+    "/experts/{expert_id}/works",
+    tags=["experts"],
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a work / 添加论著",
+)
+def add_work(request: Request, expert_id: int, actor: Caller, work: Work) -> Expert:
+    """Add a paper, patent, project or achievement to an expert's profile."""
+    with tx(request):
+        return experts.add_work(actor, expert_id, work)
+
+
+class RegionFiguresOut(BaseModel):
+    """The figures the Lanzhou report states, computed from the database (``kechuang stats``)."""
+
+    region_id: int
+    region: str
+    enterprises: int
+    societies_docked: int
+    academician_workstations: int
+    innovation_bases: int
+    labs: int
+    society_service_stations: int
+    enterprise_associations: int
+    volunteers: int
+    docking_events: int
+    trainees: int
+    demands: int
+    dockings_signed: int
+    dockings: int
+    contract_value_fen: int
+
+
+@router.get(
+    "/regions/{region_id}/figures", tags=["dashboard"], summary="A region's figures / 区域指标"
+)
+def region_figures(request: Request, region_id: int, actor: Caller) -> RegionFiguresOut:
+    """The dashboard's figures for one region."""
+    with tx(request):
+        figures = stats.region_figures(actor, region_id)
+    return RegionFiguresOut.model_validate(figures.as_dict(), strict=False, from_attributes=False)
