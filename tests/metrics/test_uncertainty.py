@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from kechuang.metrics import IndexSpecError
-from kechuang.metrics.spec import COINR_DEFAULT
+from kechuang.metrics.spec import COINR_DEFAULT, MinMaxSpec, ZScoreSpec, parse_spec
 from kechuang.metrics.tree import Dataset
 from kechuang.metrics.uncertainty import (
     UncertaintyResult,
@@ -160,3 +160,27 @@ def test_thousand_runs_have_bands_around_nominal(asem: Dataset) -> None:
     assert (stats["Q5"] <= stats["Median"]).all()
     assert (stats["Median"] <= stats["Q95"]).all()
     assert result.band("CHE") == (1.0, 1.0)
+
+
+@pytest.mark.data
+def test_vectorised_engine_handles_gaps_like_the_pipeline(asem: Dataset) -> None:
+    """Without imputation, missing children drop out and weights renormalise per run.
+
+    (z-score(10, 2) is left out: without imputation some z-scores fall below −5, and the
+    geometric mean of a non-positive score is refused — tested below.)"""
+    spec = parse_spec({"impute": {"method": "none"}, "screen": {"min_availability": 0.8}})
+    ua = UncertaintySpec(
+        normalisation=[MinMaxSpec(range=(1.0, 100.0))], weight_noise={1: 0.25, 2: 0.25, 3: 0.25}
+    )
+    design = sample_design(asem, spec, ua, 16, seed=12)
+    fast = evaluate_vectorised((asem, spec, ua), design)
+    slow = evaluate_naive((asem, spec, ua), design)
+    assert np.array_equal(fast, slow)
+
+
+@pytest.mark.data
+def test_geometric_mean_of_non_positive_scores_is_refused(asem: Dataset) -> None:
+    spec = parse_spec({"impute": {"method": "none"}, "screen": {"min_availability": 0.8}})
+    ua = UncertaintySpec(normalisation=[ZScoreSpec(mean=10.0, sd=2.0)], aggregation=["geometric"])
+    with pytest.raises(IndexSpecError, match="positive"):
+        run_uncertainty(asem, spec, ua, n=20, sensitivity=False)

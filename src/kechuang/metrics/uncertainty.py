@@ -304,15 +304,21 @@ def evaluate_naive(
     rows = design.weights.shape[0]
     ranks = np.empty((rows, len(engine.units)))
     for row in range(rows):
-        update: dict[str, Any] = {}
-        if "Winmax" in design.choices:
-            winmax = engine.winmax_options[int(design.choices["Winmax"][row])]
-            update["treat"] = spec.treat.model_copy(update={"winmax": winmax})
-        if "Normalisation" in design.choices:
-            update["normalise"] = engine.norm_options[int(design.choices["Normalisation"][row])]
-        if "Aggregation" in design.choices:
-            method = engine.agg_options[int(design.choices["Aggregation"][row])]
-            update["aggregate"] = spec.aggregate.model_copy(update={"method": method})
+
+        def choice(name: str, row: int = row) -> int:
+            values = design.choices.get(name)
+            return 0 if values is None else int(values[row])
+
+        # a choice that does not vary still takes the spec's single option (index 0)
+        update: dict[str, Any] = {
+            "treat": spec.treat.model_copy(
+                update={"winmax": engine.winmax_options[choice("Winmax")]}
+            ),
+            "normalise": engine.norm_options[choice("Normalisation")],
+            "aggregate": spec.aggregate.model_copy(
+                update={"method": engine.agg_options[choice("Aggregation")]}
+            ),
+        }
         overrides = dict(zip(engine.codes, design.weights[row].tolist(), strict=True))
         update["weights"] = spec.weights.model_copy(
             update={"method": WeightMethod.GIVEN, "overrides": overrides}
