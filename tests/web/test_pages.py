@@ -278,6 +278,7 @@ def test_enterprise_demand_quality_check(client: TestClient) -> None:
     text = issues.group(1)
     for expected in ("技术指标", "过于笼统", "所属行业", "截止日期"):
         assert expected in text
+    assert vague.text.count('class="field-error"') == 4  # the four fields are marked
     english = client.post(
         "/my/demands/new?lang=en",
         data={

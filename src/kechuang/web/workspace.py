@@ -158,6 +158,7 @@ def _demand_form(
     *,
     errors: list[str],
     issues: list[Any],
+    flagged: frozenset[str] = frozenset(),
     status_code: int = 200,
 ) -> Response:
     return render(
@@ -167,6 +168,7 @@ def _demand_form(
             "values": values,
             "errors": errors,
             "issues": issues,
+            "flagged": flagged,
             "industry_options": _industry_options(),
             "selected_industries": set(_split(values.get("industry_codes", ""))),
             "tiers": [
@@ -223,7 +225,10 @@ async def post_demand(request: Request, actor: Enterprise) -> Response:
     issues = demand_quality.check(demand)
     if issues and intent != "draft":
         messages = [issue.message(language.short) for issue in issues]
-        return _demand_form(request, values, errors=[], issues=messages, status_code=422)
+        flagged = frozenset(issue.field for issue in issues)
+        return _demand_form(
+            request, values, errors=[], issues=messages, flagged=flagged, status_code=422
+        )
     status = DemandStatus.DRAFT if intent == "draft" else DemandStatus.PENDING_REVIEW
     demand = demand.model_copy(update={"status": status})
 
