@@ -11,6 +11,8 @@ from kpi_world import ADMIN, REGIONS, world_database
 
 from kechuang.domain import ValidationError
 from kechuang.metrics import Dataset, run_index
+from kechuang.metrics.spec import ZScoreSpec
+from kechuang.metrics.uncertainty import UncertaintySpec
 from kechuang.services import kpis, ranking
 
 pytestmark = pytest.mark.db
@@ -132,3 +134,18 @@ def test_score_changes_decompose_exactly(result: ranking.Ranking) -> None:
         assert total == pytest.approx(change.after - change.before, abs=1e-9)
     lanzhou = result.changes["兰州新区"]
     assert lanzhou.change > 0  # it grew from the smallest to the largest
+
+
+def test_bands_fall_back_to_arithmetic_when_geometric_is_undefined(
+    world: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # z-scores around 0 are negative for half the regions: the geometric mean is undefined
+    monkeypatch.setattr(
+        ranking,
+        "RANKING_UNCERTAINTY",
+        UncertaintySpec(normalisation=[ZScoreSpec(mean=0.0, sd=1.0)], aggregation=["geometric"]),
+    )
+    current = kpis.all_regions(ADMIN, year=2024)
+    result = ranking.rank_kpis(2024, current, runs=20)
+    assert any("geometric" in w for w in result.warnings)
+    assert all(entry.band is not None for entry in result.regions)

@@ -18,13 +18,13 @@ import pandas as pd
 
 from kechuang.domain import Actor, ValidationError
 from kechuang.domain.errors import Detail
-from kechuang.metrics import Dataset, IndexResult, IndicatorTree, run_index
+from kechuang.metrics import Dataset, IndexResult, IndexSpecError, IndicatorTree, run_index
 from kechuang.metrics.comparability import (
     ScoreChange,
     decompose_change,
     strengths_and_weaknesses,
 )
-from kechuang.metrics.spec import IndexSpec, parse_spec
+from kechuang.metrics.spec import AggregateMethod, IndexSpec, parse_spec
 from kechuang.metrics.tree import Node
 from kechuang.metrics.uncertainty import UncertaintySpec, run_uncertainty
 from kechuang.services import kpis as kpi_service
@@ -347,9 +347,24 @@ def rank_kpis(
     table, used = indicator_table(current)
     dataset = Dataset(data=table, tree=ranking_tree(used))
     index = run_index(dataset, RANKING_SPEC)
-    uncertainty = run_uncertainty(
-        dataset, RANKING_SPEC, RANKING_UNCERTAINTY, n=runs, seed=seed, sensitivity=True
-    )
+    warnings = list(index.warnings)
+    try:
+        uncertainty = run_uncertainty(
+            dataset, RANKING_SPEC, RANKING_UNCERTAINTY, n=runs, seed=seed, sensitivity=True
+        )
+    except IndexSpecError:
+        # z-scores below −5 (a far outlier) make the geometric mean undefined for some runs:
+        # rank bands without that alternative, said out loud rather than failing the ranking
+        fallback = RANKING_UNCERTAINTY.model_copy(
+            update={"aggregation": [AggregateMethod.ARITHMETIC]}
+        )
+        uncertainty = run_uncertainty(
+            dataset, RANKING_SPEC, fallback, n=runs, seed=seed, sensitivity=True
+        )
+        warnings.append(
+            "排名区间未包含几何平均：有 z 分数低于 −5，几何平均无定义 / rank bands leave out the "
+            "geometric mean: some z-scores fall below −5, where it is undefined"
+        )
     stats = uncertainty.rank_stats
     before = _nominal_ranks(previous) if previous else {}
     changes: dict[str, ScoreChange] = {}
@@ -389,7 +404,6 @@ def rank_kpis(
             )
         )
     entries.sort(key=lambda e: (e.rank is None, e.rank or 0, e.region))
-    warnings = list(index.warnings)
     missing = [i.code for i in RANKING_INDICATORS if i not in used]
     if missing:
         warnings.append(
