@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kechuang.demo.generate import DEFAULT_SEED
+from kechuang.demo import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from kechuang.demo.builder import DemoSummary

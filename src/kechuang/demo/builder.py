@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from kechuang.demo.generate import DEFAULT_SEED, DEMO_PASSWORD, generate_world
+from kechuang.demo import DEFAULT_SEED
+from kechuang.demo.generate import DEMO_PASSWORD, generate_world
 from kechuang.demo.world import DemoWorld
 from kechuang.domain import (
     Achievement,

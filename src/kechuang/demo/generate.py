@@ -14,7 +14,7 @@ import random
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from kechuang.demo import content
+from kechuang.demo import DEFAULT_SEED, content
 from kechuang.demo.content import LANZHOU, REPORT_DATE
 from kechuang.demo.names import company_brands, company_name, person_names
 from kechuang.demo.topics import INDUSTRIES, INDUSTRY_BY_KEY, TOPIC_BY_KEY, Topic, topics_of
@@ -36,9 +36,6 @@ from kechuang.demo.world import (
     VolunteerSpec,
     WorkSpec,
 )
-
-DEFAULT_SEED = 20240827
-"""The report's date; `kechuang demo` uses it unless --seed is given."""
 
 DEMO_PASSWORD = "kechuang-demo-2024"  # noqa: S105 -- printed to the user; demo accounts only
 """Password of every demo account; `kechuang demo` prints it."""
