@@ -325,6 +325,28 @@ def build_world(url: str) -> None:
         )
         assert closed.id is not None
         dockings.transition(system, closed.id, DockingStage.CLOSED, closed_reason="技术路线不符")
+        signed_then_closed = dockings.create(
+            system,
+            Docking(
+                region_id=lanzhou.id,
+                demand_id=demand.id,
+                target_kind="organisation",
+                target_id=society.id,
+            ),
+        )
+        assert signed_then_closed.id is not None
+        for stage in ("contacted", "meeting", "negotiating"):
+            dockings.transition(system, signed_then_closed.id, DockingStage(stage))
+        dockings.transition(
+            system,
+            signed_then_closed.id,
+            DockingStage.SIGNED,
+            contract_value_fen=880_000,
+            on=dt.date(2024, 8, 1),
+        )
+        dockings.transition(
+            system, signed_then_closed.id, DockingStage.CLOSED, closed_reason="合同终止"
+        )
         honour = honours.create(
             system,
             HonourList(

@@ -1054,34 +1054,44 @@ def _date(value: Value) -> dt.date | None:
 
 
 def _advance(context: ImportContext, docking: Docking, values: Mapping[str, Value]) -> None:
-    """Walk the state machine from the docking's stage to the row's stage."""
-    assert docking.id is not None
+    """Walk the state machine from the docking's stage to the row's stage, then make the contract
+    value and dates what the row says (a docking closed after signing keeps them)."""
+    docking_id = docking.id
+    assert docking_id is not None
     target = DockingStage(str(values["stage"] or DockingStage.PROPOSED))
     value_fen = to_fen(values["contract_value"], "contract_value")
     if target is DockingStage.CLOSED:
         if docking.stage is not DockingStage.CLOSED:
-            dockings.transition(
+            docking = dockings.transition(
                 context.actor,
-                docking.id,
+                docking_id,
                 DockingStage.CLOSED,
                 closed_reason=_text(values["closed_reason"]),
             )
-        return
-    if docking.stage is DockingStage.CLOSED or _PATH.index(target) < _PATH.index(docking.stage):
-        return  # never move backwards; the history keeps what happened
-    for stage in _PATH[_PATH.index(docking.stage) + 1 : _PATH.index(target) + 1]:
-        if stage is DockingStage.SIGNED:
-            dockings.transition(
-                context.actor,
-                docking.id,
-                stage,
-                contract_value_fen=value_fen,
-                on=_date(values["signed_on"]),
+    elif docking.stage is not DockingStage.CLOSED and _PATH.index(target) > _PATH.index(
+        docking.stage
+    ):  # never move backwards; the history keeps what happened
+        for stage in _PATH[_PATH.index(docking.stage) + 1 : _PATH.index(target) + 1]:
+            on = None
+            if stage is DockingStage.SIGNED:
+                on = _date(values["signed_on"])
+            elif stage is DockingStage.DELIVERED:
+                on = _date(values["delivered_on"])
+            docking = dockings.transition(
+                context.actor, docking_id, stage, contract_value_fen=value_fen, on=on
             )
-        elif stage is DockingStage.DELIVERED:
-            dockings.transition(context.actor, docking.id, stage, on=_date(values["delivered_on"]))
-        else:
-            dockings.transition(context.actor, docking.id, stage)
+    wanted = {
+        "contract_value_fen": value_fen,
+        "signed_on": _date(values["signed_on"]),
+        "delivered_on": _date(values["delivered_on"]),
+    }
+    changes = {
+        field: value
+        for field, value in wanted.items()
+        if value is not None and getattr(docking, field) != value
+    }
+    if changes:
+        dockings.update(context.actor, docking_id, changes)
 
 
 def _load_docking(context: ImportContext, values: Mapping[str, Value]) -> bool:
