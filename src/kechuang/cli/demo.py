@@ -86,8 +86,8 @@ def demo_command(
         f"{summary.users} 用户 users."
     )
     typer.echo(
-        f"演示账号 / Demo accounts: demo-admin, demo-op-lanzhou-new-area, demo-enterprise, "
-        f"demo-expert, demo-lab — 密码 / password: {summary.password}\n"
+        f"演示账号 / Demo accounts: {', '.join(summary.usernames)} — "
+        f"密码 / password: {summary.password}\n"
         f"下一步 / Next: kechuang stats --region {DEMO_REGION}"
     )
 

@@ -88,6 +88,7 @@ class DemoSummary:
     dockings: int
     events: int
     users: int
+    usernames: tuple[str, ...]
     password: str
 
 
@@ -124,6 +125,7 @@ def build_demo(
         dockings=len(world.dockings),
         events=len(world.events),
         users=len(world.users),
+        usernames=tuple(user.username for user in world.users),
         password=DEMO_PASSWORD,
     )
 
