@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -87,3 +88,22 @@ def test_index_uncertainty_json(asem_dir: Path) -> None:
     che = next(u for u in payload["units"] if u["code"] == "CHE")
     assert che["nominal"] == 1
     assert che["q5"] <= che["median"] <= che["q95"]
+
+
+def test_index_run_writes_stages_that_match_coinr(asem_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "stages"
+    result = runner.invoke(app, ["index", "run", *_args(asem_dir), "--stages", str(out)])
+    assert result.exit_code == 0, result.output
+    for name in [
+        "Raw",
+        "Denominated",
+        "Imputed",
+        "Screened",
+        "Treated",
+        "Normalised",
+        "Aggregated",
+    ]:
+        expected = pd.read_csv(asem_dir / f"stage_{name}.csv").set_index("uCode")
+        got = pd.read_csv(out / f"stage_{name}.csv").set_index("uCode")
+        got = got.loc[expected.index, expected.columns]
+        assert np.allclose(got, expected, rtol=0, atol=1e-9, equal_nan=True), name

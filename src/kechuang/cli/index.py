@@ -58,6 +58,15 @@ def run(
     meta: MetaOption,
     spec: SpecOption = None,
     as_json: JsonOption = False,
+    stages: Annotated[
+        Path | None,
+        typer.Option(
+            "--stages",
+            help="把每一步的数据写成 stage_<名称>.csv / Write every stage as stage_<Name>.csv "
+            "into this folder (COINr's names, to diff against COINr).",
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """计算指数 / Run the index: prints each unit's score, rank and aggregate scores."""
     from kechuang.metrics import IndexSpecError, load_spec, run_index  # noqa: PLC0415
@@ -86,6 +95,10 @@ def run(
     except IndexSpecError as error:
         _fail(error)
         return
+    if stages is not None:
+        stages.mkdir(parents=True, exist_ok=True)
+        for name, frame in result.stages.items():
+            frame.rename_axis("uCode").to_csv(stages / f"stage_{name}.csv", float_format="%.17g")
     if as_json:
         _dump(payload)
         return
