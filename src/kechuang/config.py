@@ -71,6 +71,12 @@ class Settings(BaseSettings):
         60, ge=5, description="How long a password-reset link stays valid."
     )
 
+    sign_in_max_failures: int = Field(
+        5, ge=1, description="Consecutive failed sign-ins after which an account is locked."
+    )
+    sign_in_lockout_minutes: int = Field(
+        15, ge=1, description="How long an account stays locked after too many failures."
+    )
     argon2_time_cost: int = Field(
         3, ge=1, description="argon2id iterations for password hashing (RFC 9106 profile)."
     )

@@ -44,6 +44,7 @@ from kechuang.domain.honour import (
 from kechuang.domain.organisation import LabLevel, Organisation, OrganisationKind
 from kechuang.domain.region import Commitment, Region, RegionDocking, RegionKind
 from kechuang.domain.user import Actor, ApiToken, Role, TokenKind, User
+from kechuang.domain.visit import ResourceKind
 from kechuang.domain.vocab import Language, label
 from kechuang.domain.volunteer import Volunteer
 
@@ -91,6 +92,7 @@ __all__ = [
     "Region",
     "RegionDocking",
     "RegionKind",
+    "ResourceKind",
     "ReviewRound",
     "ReviewScore",
     "Role",

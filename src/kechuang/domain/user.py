@@ -52,6 +52,10 @@ class User(Record):
     is_active: bool = True
     language: Language = "zh"
     last_login_at: datetime | None = None
+    failed_sign_ins: int = Field(0, ge=0)
+    """Consecutive failed sign-ins; reset by a successful one."""
+    locked_until: datetime | None = None
+    """Set after too many failed sign-ins (``KECHUANG_SIGN_IN_MAX_FAILURES``)."""
 
     @model_validator(mode="after")
     def _bindings_fit_role(self) -> User:

@@ -450,6 +450,7 @@ for _name in ("users.get", "users.get_by_username", "users.update", "users.set_p
         lambda a, u: is_self(a, u) or manages_user(a, u)
     )
 rule("users.deactivate", "admins; operators of the user's region")(manages_user)
+rule("users.unlock", "admins; operators of the user's region")(manages_user)
 rule("users.list", "admins; operators (their region only)")(
     lambda a, _s: is_admin(a) or a.role is Role.REGION_OPERATOR
 )
@@ -464,6 +465,13 @@ for _name in (
     "users.reset_password",
 ):
     rule(_name, _PUBLIC + " (the secret or password is the credential)")(anyone)
+
+
+# -- visits --------------------------------------------------------------------------------
+
+rule("visits.record", _PUBLIC + " (the web layer counts page views; no personal data)")(anyone)
+for _name in ("visits.count", "visits.daily"):
+    rule(_name, _PUBLIC + " (aggregate counts)")(anyone)
 
 
 # -- audit -----------------------------------------------------------------------------------

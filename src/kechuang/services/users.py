@@ -17,11 +17,13 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
 
 from kechuang.config import get_settings
 from kechuang.domain import (
     Actor,
     ApiToken,
+    Change,
     Conflict,
     NotFound,
     Page,
@@ -34,11 +36,14 @@ from kechuang.domain import (
 from kechuang.domain.common import utcnow, validate
 from kechuang.services import _crud, policy
 from kechuang.services.context import action, unit_of_work
+from kechuang.store.tables import UserRow
+from kechuang.store.uow import run_hooks
 
 __plumbing__ = ("hasher",)
 """Public helpers that are not service actions (no actor, no data access)."""
 KIND: _crud.Kind[User] = _crud.Kind("user", "用户", "User", lambda uow: uow.users, "users.get")
 _SELF_EDITABLE = frozenset({"display_name", "email", "language"})
+_TOUCH_EVERY = timedelta(minutes=1)
 
 
 @cache
@@ -164,7 +169,9 @@ def update(actor: Actor, user_id: int, changes: Mapping[str, Any]) -> User:
             fix_zh="角色与绑定请联系区域运营人员",
             fix_en="Ask your region's operator to change roles and bindings",
         )
-    after = _crud.merge(before, changes, extra_read_only=("last_login_at",))
+    after = _crud.merge(
+        before, changes, extra_read_only=("last_login_at", "failed_sign_ins", "locked_until")
+    )
     if after.username != before.username and KIND.repo().find_one(username=after.username):
         raise Conflict(
             f"用户名 {after.username} 已被使用",
@@ -272,28 +279,68 @@ def _resolve(secret: str, kind: TokenKind, *, touch: bool = True) -> tuple[ApiTo
     user = uow.users.get(token.user_id)
     if user is None or not user.is_active or user.archived:
         return None
-    if touch and token.id is not None:
-        uow.tokens.touch(token.id)
+    if (
+        touch
+        and token.id is not None
+        and (token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY)
+    ):
+        # At most one write a minute per token, so page views stay (mostly) read-only.
+        expires_at = None
+        if kind is TokenKind.SESSION:
+            expires_at = now + timedelta(hours=get_settings().session_lifetime_hours)
+        uow.tokens.touch(token.id, expires_at=expires_at)
     return token, user
+
+
+def _record_failed_sign_in(user: User) -> None:
+    """Count a failed sign-in in its own transaction, so the refusal that follows (which rolls
+    the caller's transaction back) does not erase it; lock the account at the threshold."""
+    settings = get_settings()
+    failures = user.failed_sign_ins + 1
+    locked_until = None
+    if failures >= settings.sign_in_max_failures:
+        locked_until = utcnow() + timedelta(minutes=settings.sign_in_lockout_minutes)
+    with Session(bind=unit_of_work().session.get_bind()) as session, session.begin():
+        row = session.get(UserRow, user.id)
+        if row is None:
+            return
+        row.failed_sign_ins = failures
+        if locked_until is not None:
+            row.locked_until = locked_until
+    if locked_until is not None and user.id is not None:
+        # The web layer subscribes to this to notify the account owner.
+        run_hooks([Change("user", user.id, "locked", user.region_id)])
 
 
 @action("users.sign_in")
 def sign_in(actor: Actor, username: str, password: str) -> tuple[User, str]:
-    """Check a password and open a session; returns the user and the session secret (cookie)."""
+    """Check a password and open a session; returns the user and the session secret (cookie).
+
+    Unknown user, wrong password, inactive or locked account: one and the same refusal, in the
+    same time, so nobody can probe which accounts exist."""
     policy.require(actor, "users.sign_in")
     uow = unit_of_work()
     user = uow.users.find_by_login(username.strip())
     if user is None or user.id is None:
         _spend_equal_time(password)
         raise _sign_in_refused()
+    now = utcnow()
     stored_hash = uow.users.password_hash(user.id) or ""
-    if not _verify(stored_hash, password) or not user.is_active or user.archived:
+    correct = _verify(stored_hash, password)
+    if user.locked_until is not None and user.locked_until > now:
+        raise _sign_in_refused()
+    if not correct:
+        _record_failed_sign_in(user)
+        raise _sign_in_refused()
+    if not user.is_active or user.archived:
         raise _sign_in_refused()
     if hasher().check_needs_rehash(stored_hash):
         uow.users.set_password_hash(user.id, hasher().hash(password))
     lifetime = timedelta(hours=get_settings().session_lifetime_hours)
     _token, secret = _issue(user.id, TokenKind.SESSION, "session", lifetime)
-    signed_in = uow.users.save(user.model_copy(update={"last_login_at": utcnow()}))
+    signed_in = uow.users.save(
+        user.model_copy(update={"last_login_at": now, "failed_sign_ins": 0, "locked_until": None})
+    )
     _crud.audit(
         Actor.of(signed_in),
         "users.sign_in",
@@ -304,6 +351,14 @@ def sign_in(actor: Actor, username: str, password: str) -> tuple[User, str]:
         after=None,
     )
     return signed_in, secret
+
+
+@action("users.unlock")
+def unlock(actor: Actor, user_id: int) -> User:
+    """Lift a sign-in lockout before it expires (admins; operators of the user's region)."""
+    before = _crud.load(actor, "users.unlock", KIND, user_id)
+    after = before.model_copy(update={"failed_sign_ins": 0, "locked_until": None})
+    return _crud.save(actor, "users.unlock", KIND, before, after, change="update")
 
 
 @action("users.resolve_session")

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from datetime import date, datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, String, cast, delete, false, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kechuang.domain import (
@@ -542,8 +545,6 @@ class EventRepository(Repository[Event]):
 
     def _condition(self, key: str, value: Any) -> ColumnElement[bool] | None:
         if key == "year":
-            from datetime import date  # noqa: PLC0415 -- local to keep the filter self-contained
-
             column = self._column("starts_on")
             return (column >= date(value, 1, 1)) & (column <= date(value, 12, 31))
         return None
@@ -675,11 +676,13 @@ class TokenRepository:
             self._model(row) for row in self.session.scalars(query.order_by(t.TokenRow.id.desc()))
         ]
 
-    def touch(self, token_id: int) -> None:
-        """Record a use of the token."""
+    def touch(self, token_id: int, *, expires_at: datetime | None = None) -> None:
+        """Record a use of the token (and, for sliding sessions, push its expiry out)."""
         row = self.session.get(t.TokenRow, token_id)
         if row is not None:
             row.last_used_at = utcnow()
+            if expires_at is not None:
+                row.expires_at = expires_at
 
     def revoke(self, token_id: int) -> None:
         """Revoke a token (kept for the record)."""
@@ -700,6 +703,87 @@ class TokenRepository:
         ):
             row.revoked_at = utcnow()
         self.session.flush()
+
+
+class VisitRepository:
+    """Visit counts: one row per visitor hash, resource and day; no other visitor data."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(
+        self,
+        *,
+        day: date,
+        region_id: int | None,
+        resource_kind: str,
+        resource_id: int,
+        visitor_hash: str,
+    ) -> bool:
+        """Count a visit unless this visitor was already counted for the resource that day."""
+        values = {
+            "day": day,
+            "region_id": region_id,
+            "resource_kind": resource_kind,
+            "resource_id": resource_id,
+            "visitor_hash": visitor_hash,
+        }
+        keys = ["day", "resource_kind", "resource_id", "visitor_hash"]
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            insert(t.VisitRow)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=keys)
+            .returning(t.VisitRow.id)
+        )
+        return self.session.execute(statement).first() is not None
+
+    def _where(
+        self,
+        region_id: int | None,
+        since: date | None,
+        until: date | None,
+        resource_kind: str | None,
+    ) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = []
+        if region_id is not None:
+            where.append(t.VisitRow.region_id == region_id)
+        if since is not None:
+            where.append(t.VisitRow.day >= since)
+        if until is not None:
+            where.append(t.VisitRow.day <= until)
+        if resource_kind is not None:
+            where.append(t.VisitRow.resource_kind == resource_kind)
+        return where
+
+    def count(
+        self,
+        *,
+        region_id: int | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        resource_kind: str | None = None,
+    ) -> int:
+        """Visits matching the filters (days inclusive)."""
+        total = self.session.scalar(
+            select(func.count())
+            .select_from(t.VisitRow)
+            .where(*self._where(region_id, since, until, resource_kind))
+        )
+        return int(total or 0)
+
+    def daily(
+        self, *, region_id: int | None = None, since: date | None = None, until: date | None = None
+    ) -> list[tuple[date, int]]:
+        """Visits per day, oldest first."""
+        rows = self.session.execute(
+            select(t.VisitRow.day, func.count())
+            .where(*self._where(region_id, since, until, None))
+            .group_by(t.VisitRow.day)
+            .order_by(t.VisitRow.day)
+        )
+        return [(day, int(count)) for day, count in rows]
 
 
 _AUDIT_FIELDS = tuple(AuditEntry.model_fields)

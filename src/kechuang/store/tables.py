@@ -353,6 +353,8 @@ class UserRow(RecordColumns, Base):
     is_active: Mapped[bool] = mapped_column(Boolean)
     language: Mapped[str] = mapped_column(String(5))
     last_login_at: Mapped[datetime | None]
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, server_default="0")
+    locked_until: Mapped[datetime | None]
     password_hash: Mapped[str] = mapped_column(String(200))
 
 
@@ -368,6 +370,22 @@ class TokenRow(RecordColumns, Base):
     expires_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class VisitRow(Base):
+    """One visitor (salted daily hash) on one public resource page on one day."""
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        UniqueConstraint("day", "resource_kind", "resource_id", "visitor_hash"),
+        Index("ix_visits_region_day", "region_id", "day"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    region_id: Mapped[int | None] = mapped_column(Integer)
+    resource_kind: Mapped[str] = mapped_column(String(30))
+    resource_id: Mapped[int] = mapped_column(Integer)
+    visitor_hash: Mapped[str] = mapped_column(String(64))
 
 
 class AuditRow(Base):

@@ -29,6 +29,7 @@ from kechuang.store.repositories import (
     RegionRepository,
     TokenRepository,
     UserRepository,
+    VisitRepository,
     VolunteerRepository,
 )
 
@@ -52,6 +53,19 @@ def subscribe(hook: Hook) -> Callable[[], None]:
     return unsubscribe
 
 
+def run_hooks(changes: Sequence[Change]) -> None:
+    """Hand committed changes to every hook; a failing hook is logged, never raised."""
+    if not changes:
+        return
+    with _HOOKS_LOCK:
+        hooks = list(_HOOKS)
+    for hook in hooks:
+        try:
+            hook(changes)
+        except Exception:
+            logger.exception("after-commit hook %r failed", hook)
+
+
 class UnitOfWork:
     """A transaction with every repository bound to it. Use as a context manager."""
 
@@ -71,6 +85,7 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.tokens = TokenRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.visits = VisitRepository(self.session)
 
     def record(self, change: Change) -> None:
         """Remember a change for the after-commit hooks."""
@@ -80,15 +95,7 @@ class UnitOfWork:
         """Commit, then run the hooks with the changes (a failing hook is logged, not raised)."""
         self.session.commit()
         changes, self.changes = list(self.changes), []
-        if not changes:
-            return
-        with _HOOKS_LOCK:
-            hooks = list(_HOOKS)
-        for hook in hooks:
-            try:
-                hook(changes)
-            except Exception:
-                logger.exception("after-commit hook %r failed", hook)
+        run_hooks(changes)
 
     def rollback(self) -> None:
         """Discard everything done in this unit of work."""
