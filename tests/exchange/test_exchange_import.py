@@ -276,7 +276,7 @@ def test_skip_bad_rows_leaves_no_half_written_row(world_url: str, tmp_path: Path
                 "兰州新区示例化工有限公司（演示）",
                 "高纯电子化学品提纯工艺优化（演示）",
                 "机构",
-                "中国化工学会",
+                "示例企业科协（演示）",
                 "",
                 "已关闭",
                 "",
