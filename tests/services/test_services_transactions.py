@@ -132,3 +132,12 @@ def test_hooks_run_after_commit_only(world: World) -> None:
         assert heard == []  # reads change nothing
     finally:
         unsubscribe()
+
+
+def test_search_text_is_literal_not_a_pattern(world: World) -> None:
+    organisations.update(world.admin, world.enterprise_a, {"name": "甲化工50%_控股"})
+    assert organisations.list(world.anonymous, q="50%_").total == 1
+    assert organisations.list(world.anonymous, q="%").total == 1
+    assert organisations.list(world.anonymous, q="_").total == 1
+    assert organisations.list(world.anonymous, q="乙").total == 1
+    assert organisations.list(world.anonymous, industry_code="%").total == 0

@@ -54,6 +54,11 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + _CHUNK]
 
 
+def like_escape(text: str) -> str:
+    """``text`` with LIKE wildcards escaped, so a search for '50%' finds exactly that."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _json_columns(row_class: type[t.Base]) -> frozenset[str]:
     return frozenset(
         column.key
@@ -133,13 +138,19 @@ class Repository(Generic[M]):
             if special is not None:
                 result.append(special)
             elif key == "q":
-                pattern = f"%{value.strip()}%"
+                pattern = f"%{like_escape(value.strip())}%"
                 result.append(
-                    or_(*(self._column(name).ilike(pattern) for name in self.search_columns))
+                    or_(
+                        *(
+                            self._column(name).ilike(pattern, escape="\\")
+                            for name in self.search_columns
+                        )
+                    )
                 )
             elif key in ("industry_code", "discipline_code"):
                 column = self._column(f"{key}s")
-                result.append(cast(column, String).like(f'%"{value}%'))
+                pattern = f'%"{like_escape(str(value))}%'
+                result.append(cast(column, String).like(pattern, escape="\\"))
             elif key.endswith("_in"):
                 members = list(value)
                 column = self._column(key[:-3])
@@ -360,7 +371,8 @@ class AchievementRepository(Repository[Achievement]):
             minimum: ColumnElement[bool] = self._column("trl") >= value
             return minimum
         if key == "transfer_mode":
-            return cast(self._column("transfer_modes"), String).like(f'%"{value}"%')
+            pattern = f'%"{like_escape(str(value))}"%'
+            return cast(self._column("transfer_modes"), String).like(pattern, escape="\\")
         return None
 
 
