@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,8 +28,9 @@ from kechuang.api import health as api_health
 from kechuang.api import routes as api_routes
 from kechuang.config import Environment, Settings, get_settings
 from kechuang.domain import Actor
+from kechuang.domain.common import Change
 from kechuang.domain.errors import KechuangError
-from kechuang.services import transaction, users
+from kechuang.services import subscribe, transaction, users
 from kechuang.store import migrate
 from kechuang.store.database import engine_for
 from kechuang.web import build_router as build_web_router
@@ -36,6 +38,7 @@ from kechuang.web import errors as web_errors
 from kechuang.web.i18n import N_
 from kechuang.web.logs import configure_logging
 from kechuang.web.middleware import LanguageMiddleware
+from kechuang.web.recommend import IndexCache
 from kechuang.web.security import Limit, RateLimiter, RateLimitError, SecurityHeadersMiddleware
 from kechuang.web.templating import STATIC_DIR
 
@@ -99,6 +102,18 @@ def _install_error_mapping(app: FastAPI) -> None:
         if _is_api(request):
             return api_errors.internal_error_response(request_id)
         return web_errors.internal_error_page(request, request_id)
+
+
+def _weak_hook(method: Callable[[Sequence[Change]], None]) -> Callable[[Sequence[Change]], None]:
+    """An after-commit hook that does not keep its app alive (tests build many apps)."""
+    reference = weakref.WeakMethod(method)
+
+    def hook(changes: Sequence[Change]) -> None:
+        target = reference()
+        if target is not None:
+            target(changes)
+
+    return hook
 
 
 def _database_check(settings: Settings) -> Callable[[], bool]:
@@ -167,6 +182,8 @@ def create_app(
         limits=dict(DEFAULT_LIMITS if rate_limits is None else rate_limits)
     )
     app.state.database_check = _database_check(settings)
+    app.state.match_indexes = IndexCache()
+    app.state.unsubscribe_hooks = subscribe(_weak_hook(app.state.match_indexes.on_commit))
 
     _install_error_mapping(app)
 

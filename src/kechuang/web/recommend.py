@@ -9,14 +9,17 @@ and industry codes and shows exactly which ones matched.
 from __future__ import annotations
 
 import importlib
+import logging
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kechuang.domain import Actor, Demand, DockingTargetKind
+from kechuang.domain import Actor, Demand, DockingTargetKind, OrganisationKind
 from kechuang.services import achievements, experts, organisations
 
+log = logging.getLogger("kechuang.web.recommend")
 _SPLIT = re.compile(r"[\s,，、;；。.:：/()（）\[\]“”\"']+")
 
 
@@ -141,28 +144,119 @@ def simple_recommendations(actor: Actor, demand: Demand, *, limit: int = 5) -> l
 
 def _matching_service() -> Any | None:
     try:
-        return importlib.import_module("kechuang.services.matching")
+        module = importlib.import_module("kechuang.services.matching")
     except ModuleNotFoundError:
         return None
+    if not (hasattr(module, "build_index") and hasattr(module, "match_demand")):
+        return None
+    return module
 
 
-def recommend(actor: Actor, demand: Demand, *, limit: int = 5) -> Recommendations:
+INDEXED_KINDS = frozenset({"expert", "organisation", "achievement"})
+
+
+class IndexCache:
+    """The matching engine's lexical index per (database, region), rebuilt after a commit that
+    changed an expert, organisation or achievement of that region (an after-commit hook)."""
+
+    def __init__(self) -> None:
+        self._indexes: dict[tuple[str, int | None], Any] = {}
+        self._lock = threading.Lock()
+
+    def on_commit(self, changes: Sequence[Any]) -> None:
+        """After-commit hook: forget the indexes the committed changes made stale."""
+        touched = {
+            getattr(c, "region_id", None)
+            for c in changes
+            if getattr(c, "kind", "") in INDEXED_KINDS
+        }
+        if not touched:
+            return
+        with self._lock:
+            for key in list(self._indexes):
+                if key[1] in touched or None in touched:
+                    del self._indexes[key]
+
+    def get(self, service: Any, actor: Actor, database_url: str, region_id: int | None) -> Any:
+        """The index of ``region_id``, built on first use (the public's view of the records)."""
+        key = (database_url, region_id)
+        with self._lock:
+            index = self._indexes.get(key)
+            if index is None:
+                index = service.build_index(Actor.anonymous(), region_id, lexical_only=True)
+                self._indexes[key] = index
+            return index
+
+
+_TARGETS = {
+    "expert": DockingTargetKind.EXPERT,
+    "organisation": DockingTargetKind.ORGANISATION,
+    "achievement": DockingTargetKind.ACHIEVEMENT,
+}
+
+
+def engine_recommendations(
+    service: Any, index: Any, actor: Actor, demand: Demand, *, limit: int
+) -> list[Recommendation]:
+    """The engine's hits for the demand, top ``limit`` per kind, enterprises left out."""
+    enterprises = {
+        org.id
+        for org in organisations.all_in_region(
+            actor, demand.region_id, kinds=[OrganisationKind.ENTERPRISE]
+        )
+    }
+    matches = service.match_demand(actor, index, demand.id, k=limit * 6)
+    results: list[Recommendation] = []
+    per_kind: dict[DockingTargetKind, int] = {}
+    for hit in matches.hits:
+        prefix, _, raw_id = str(hit.entity_id).partition(":")
+        target = _TARGETS.get(prefix)
+        if target is None or not raw_id.isdigit():
+            continue
+        target_id = int(raw_id)
+        if target is DockingTargetKind.ORGANISATION and target_id in enterprises:
+            continue
+        if per_kind.get(target, 0) >= limit:
+            continue
+        per_kind[target] = per_kind.get(target, 0) + 1
+        evidence = [
+            f"{work.title} — BM25 {work.lexical:.2f}"
+            + (f", {'、'.join(work.matched_terms[:6])}" if work.matched_terms else "")
+            for work in hit.works[:3]
+        ]
+        evidence.append(
+            f"lexical {hit.lexical:.2f} · semantic {hit.semantic:.2f} · {hit.aggregation}"
+        )
+        results.append(
+            Recommendation(
+                target,
+                target_id,
+                str(hit.name),
+                str(hit.kind),
+                float(hit.score),
+                tuple(str(term) for term in hit.matched_terms[:12]),
+                tuple(evidence),
+            )
+        )
+    return results
+
+
+def recommend(
+    actor: Actor,
+    demand: Demand,
+    *,
+    cache: IndexCache | None = None,
+    database_url: str = "",
+    limit: int = 5,
+) -> Recommendations:
     """The engine's recommendations when it is installed, else the labelled simple match."""
     service = _matching_service()
-    if service is not None and hasattr(service, "recommend_for_demand"):
-        hits = service.recommend_for_demand(actor, demand.id, limit=limit)
-        return Recommendations([_from_engine(hit) for hit in hits], "matching")
+    if service is not None and cache is not None:
+        try:
+            index = cache.get(service, actor, database_url, demand.region_id)
+            items = engine_recommendations(service, index, actor, demand, limit=limit)
+        except Exception:  # an engine failure must not take the demand page down
+            log.exception("matching engine failed; showing the simple match")
+        else:
+            return Recommendations(items, "matching")
     return Recommendations(simple_recommendations(actor, demand, limit=limit), "simple")
-
-
-def _from_engine(hit: Any) -> Recommendation:
-    evidence = tuple(str(line) for line in getattr(hit, "evidence", ()) or ())
-    return Recommendation(
-        DockingTargetKind(str(hit.target_kind)),
-        int(hit.target_id),
-        str(hit.name),
-        str(getattr(hit, "subtitle", "")),
-        float(hit.score),
-        tuple(str(term) for term in getattr(hit, "matched_terms", ()) or ()),
-        evidence,
-    )
