@@ -15,10 +15,24 @@ from datetime import date, datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, String, cast, delete, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    RowMapping,
+    Select,
+    String,
+    Table,
+    cast,
+    delete,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from kechuang.domain import (
     Achievement,
@@ -59,6 +73,12 @@ def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def table_of(row_class: type[Any]) -> Table:
+    """The Core table behind a declarative class."""
+    table: Table = row_class.__table__
+    return table
+
+
 def _json_columns(row_class: type[t.Base]) -> frozenset[str]:
     return frozenset(
         column.key
@@ -68,31 +88,48 @@ def _json_columns(row_class: type[t.Base]) -> frozenset[str]:
 
 
 class Repository(Generic[M]):
-    """Generic repository: get / add / save / page / all / count for one aggregate."""
+    """Generic repository: get / add / save / page / all / count for one aggregate.
+
+    Reads and writes go through SQLAlchemy Core on the declarative tables (no ORM instances):
+    list pages were spending most of their time building ORM objects only to copy them into
+    domain models.
+    """
 
     model: ClassVar[type[Record]]
     row_class: ClassVar[type[Any]]
     search_columns: ClassVar[tuple[str, ...]] = ("name",)
     children: ClassVar[frozenset[str]] = frozenset()
     """Model fields stored in child tables, loaded by :meth:`_load_children`."""
+    table: ClassVar[Table]
+    _fields: ClassVar[frozenset[str]]
+    _json: ClassVar[frozenset[str]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "row_class" in cls.__dict__:  # work the mapping out once per class, not per session
+            cls.table = cls.row_class.__table__
+            columns = {column.key for column in cls.table.columns}
+            cls._fields = frozenset((columns & set(cls.model.model_fields)) - cls.children)
+            cls._json = _json_columns(cls.row_class) & cls._fields
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        table_columns = {column.key for column in self.row_class.__table__.columns}
-        self._fields = (table_columns & set(self.model.model_fields)) - self.children
-        self._json = _json_columns(self.row_class) & self._fields
 
     # -- mapping -------------------------------------------------------------------------------
 
     def _values(self, model: Record) -> dict[str, Any]:
-        values = model.model_dump(include=self._fields - self._json - {"id"})
+        values = model.model_dump(include=set(self._fields - self._json - {"id"}))
         values.update(model.model_dump(mode="json", include=set(self._json)))
         return values
 
-    def _to_models(self, rows: Sequence[Any]) -> list[M]:
-        data = [{name: getattr(row, name) for name in self._fields} for row in rows]
+    def _rows(self, statement: Select[Any]) -> Sequence[RowMapping]:
+        return self.session.execute(statement).mappings().all()
+
+    def _to_models(self, rows: Sequence[RowMapping]) -> list[M]:
+        fields = self._fields
+        data = [{name: row[name] for name in fields} for row in rows]
         if self.children and rows:
-            self._load_children([row.id for row in rows], {d["id"]: d for d in data})
+            self._load_children([row["id"] for row in rows], {d["id"]: d for d in data})
         return [self.model.model_validate(item) for item in data]  # type: ignore[misc]
 
     def _load_children(self, ids: list[int], by_id: dict[int, dict[str, Any]]) -> None:
@@ -105,21 +142,19 @@ class Repository(Generic[M]):
 
     def get(self, record_id: int) -> M | None:
         """The aggregate with this id, or None."""
-        row = self.session.get(self.row_class, record_id)
-        return None if row is None else self._to_models([row])[0]
+        rows = self._rows(select(self.table).where(self.table.c.id == record_id))
+        return self._to_models(rows)[0] if rows else None
 
     def get_many(self, record_ids: Collection[int]) -> dict[int, M]:
         """Aggregates by id (missing ids are simply absent)."""
         ids = sorted(set(record_ids))
-        rows: list[Any] = []
+        rows: list[RowMapping] = []
         for chunk in _chunks(ids):
-            rows.extend(
-                self.session.scalars(select(self.row_class).where(self.row_class.id.in_(chunk)))
-            )
+            rows.extend(self._rows(select(self.table).where(self.table.c.id.in_(chunk))))
         return {model.id: model for model in self._to_models(rows) if model.id is not None}
 
-    def _column(self, name: str) -> InstrumentedAttribute[Any]:
-        column: InstrumentedAttribute[Any] = getattr(self.row_class, name)
+    def _column(self, name: str) -> ColumnElement[Any]:
+        column: ColumnElement[Any] = self.table.c[name]
         return column
 
     def _condition(self, key: str, value: Any) -> ColumnElement[bool] | None:
@@ -162,40 +197,33 @@ class Repository(Generic[M]):
     def page(self, *, offset: int = 0, limit: int = 50, **filters: Any) -> tuple[list[M], int]:
         """One page of aggregates matching ``filters`` (ordered by id) and the total count."""
         where = self.conditions(filters)
-        total = self.session.scalar(select(func.count()).select_from(self.row_class).where(*where))
-        rows = self.session.scalars(
-            select(self.row_class)
-            .where(*where)
-            .order_by(self.row_class.id)
-            .offset(offset)
-            .limit(limit)
-        ).all()
+        total = self.session.scalar(select(func.count()).select_from(self.table).where(*where))
+        rows = self._rows(
+            select(self.table).where(*where).order_by(self.table.c.id).offset(offset).limit(limit)
+        )
         return self._to_models(rows), int(total or 0)
 
     def all(self, **filters: Any) -> list[M]:
         """Every aggregate matching ``filters``; children loaded in bulk."""
-        rows = self.session.scalars(
-            select(self.row_class).where(*self.conditions(filters)).order_by(self.row_class.id)
-        ).all()
+        rows = self._rows(
+            select(self.table).where(*self.conditions(filters)).order_by(self.table.c.id)
+        )
         return self._to_models(rows)
 
     def count(self, **filters: Any) -> int:
         """How many aggregates match ``filters`` (one SELECT COUNT)."""
         total = self.session.scalar(
-            select(func.count()).select_from(self.row_class).where(*self.conditions(filters))
+            select(func.count()).select_from(self.table).where(*self.conditions(filters))
         )
         return int(total or 0)
 
     def find_one(self, **filters: Any) -> M | None:
         """The first aggregate matching ``filters`` (archived included), or None."""
         filters.setdefault("include_archived", True)
-        row = self.session.scalars(
-            select(self.row_class)
-            .where(*self.conditions(filters))
-            .order_by(self.row_class.id)
-            .limit(1)
-        ).first()
-        return None if row is None else self._to_models([row])[0]
+        rows = self._rows(
+            select(self.table).where(*self.conditions(filters)).order_by(self.table.c.id).limit(1)
+        )
+        return self._to_models(rows)[0] if rows else None
 
     # -- writes --------------------------------------------------------------------------------
 
@@ -204,45 +232,45 @@ class Repository(Generic[M]):
         if model.id is not None:
             raise ValueError("add() takes a model without id")
         now = utcnow()
-        row = self.row_class(**{**self._values(model), "created_at": now, "updated_at": now})
-        self.session.add(row)
-        self.session.flush()
-        self._write_children(model, row.id)
-        self.session.flush()
-        stored = self.get(row.id)
+        new_id = self.session.execute(
+            insert(self.table)
+            .values({**self._values(model), "created_at": now, "updated_at": now})
+            .returning(self.table.c.id)
+        ).scalar_one()
+        self._write_children(model, new_id)
+        stored = self.get(new_id)
         assert stored is not None
         return stored
 
     def save(self, model: M) -> M:
         """Write back a changed aggregate (children included) and return it as stored."""
         assert model.id is not None
-        row = self.session.get(self.row_class, model.id)
-        if row is None:
-            raise LookupError(model.id)
         values = self._values(model)
         values.pop("created_at", None)
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.updated_at = utcnow()
-        self.session.flush()
+        values["updated_at"] = utcnow()
+        result = self.session.execute(
+            update(self.table).where(self.table.c.id == model.id).values(**values)
+        )
+        if not getattr(result, "rowcount", 1):
+            raise LookupError(model.id)
         self._write_children(model, model.id)
-        self.session.flush()
-        self.session.expire(row)
         stored = self.get(model.id)
         assert stored is not None
         return stored
 
     # -- helpers for children ------------------------------------------------------------------
 
-    def _child_rows(self, row_class: type[Any], fk: str, ids: list[int], order: str) -> list[Any]:
-        rows: list[Any] = []
-        parent = getattr(row_class, fk)
+    def _child_rows(
+        self, row_class: type[Any], fk: str, ids: list[int], order: str
+    ) -> list[RowMapping]:
+        table: Table = row_class.__table__
+        rows: list[RowMapping] = []
         for chunk in _chunks(ids):
             rows.extend(
-                self.session.scalars(
-                    select(row_class)
-                    .where(parent.in_(chunk))
-                    .order_by(parent, getattr(row_class, order))
+                self._rows(
+                    select(table)
+                    .where(table.c[fk].in_(chunk))
+                    .order_by(table.c[fk], table.c[order])
                 )
             )
         return rows
@@ -256,40 +284,37 @@ class Repository(Generic[M]):
         extra: Callable[[int, BaseModel], dict[str, Any]] = lambda _i, _m: {},
     ) -> None:
         """Make the child rows of ``parent_id`` equal ``items``, matching by their ``id``."""
-        existing = {
-            row.id: row
-            for row in self.session.scalars(
-                select(row_class).where(getattr(row_class, fk) == parent_id)
-            )
-        }
-        columns = {column.key for column in row_class.__table__.columns} - {"id", fk}
+        table: Table = row_class.__table__
+        existing = set(
+            self.session.scalars(select(table.c.id).where(table.c[fk] == parent_id)).all()
+        )
+        columns = {column.key for column in table.columns} - {"id", fk}
         json_columns = _json_columns(row_class)
         kept: set[int] = set()
+        new_rows: list[dict[str, Any]] = []
         for index, item in enumerate(items):
             values = item.model_dump(include=columns - json_columns)
             values.update(item.model_dump(mode="json", include=columns & json_columns))
             values.update(extra(index, item))
             item_id = getattr(item, "id", None)
             if item_id is not None and item_id in existing:
-                row = existing[item_id]
-                for name, value in values.items():
-                    setattr(row, name, value)
+                self.session.execute(update(table).where(table.c.id == item_id).values(**values))
                 kept.add(item_id)
             else:
-                self.session.add(row_class(**{fk: parent_id, **values}))
-        stale = set(existing) - kept
+                new_rows.append({fk: parent_id, **values})
+        stale = existing - kept
         if stale:
-            self.session.execute(delete(row_class).where(row_class.id.in_(stale)))
+            self.session.execute(delete(table).where(table.c.id.in_(stale)))
+        if new_rows:
+            self.session.execute(insert(table), new_rows)
 
 
 def _group(
-    rows: Iterable[Any], fk: str, model: type[C], fields: Collection[str]
+    rows: Iterable[RowMapping], fk: str, model: type[C], fields: Collection[str]
 ) -> dict[int, list[C]]:
     grouped: dict[int, list[C]] = defaultdict(list)
     for row in rows:
-        grouped[getattr(row, fk)].append(
-            model.model_validate({name: getattr(row, name) for name in fields})
-        )
+        grouped[row[fk]].append(model.model_validate({name: row[name] for name in fields}))
     return grouped
 
 
@@ -482,8 +507,12 @@ class DockingRepository(Repository[Docking]):
             .select_from(t.DockingHistoryRow)
             .where(t.DockingHistoryRow.docking_id == row_id)
         )
-        for entry in model.history[int(stored or 0) :]:  # history is append-only
-            self.session.add(t.DockingHistoryRow(docking_id=row_id, **entry.model_dump()))
+        new_entries = [  # history is append-only
+            {"docking_id": row_id, **entry.model_dump()}
+            for entry in model.history[int(stored or 0) :]
+        ]
+        if new_entries:
+            self.session.execute(insert(table_of(t.DockingHistoryRow)), new_entries)
 
     def _condition(self, key: str, value: Any) -> ColumnElement[bool] | None:
         if key == "visible":
@@ -552,8 +581,9 @@ class EventRepository(Repository[Event]):
         self.session.execute(
             delete(t.EventParticipantRow).where(t.EventParticipantRow.event_id == row_id)
         )
-        for participation in model.participants:
-            self.session.add(t.EventParticipantRow(event_id=row_id, **participation.model_dump()))
+        rows = [{"event_id": row_id, **p.model_dump()} for p in model.participants]
+        if rows:
+            self.session.execute(insert(table_of(t.EventParticipantRow)), rows)
 
     def _condition(self, key: str, value: Any) -> ColumnElement[bool] | None:
         if key == "year":
@@ -606,43 +636,47 @@ class UserRepository(Repository[User]):
 
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         """Replace the stored hash."""
-        row = self.session.get(t.UserRow, user_id)
-        if row is None:
+        result = self.session.execute(
+            update(self.table)
+            .where(self.table.c.id == user_id)
+            .values(password_hash=password_hash, updated_at=utcnow())
+        )
+        if not getattr(result, "rowcount", 1):
             raise LookupError(user_id)
-        row.password_hash = password_hash
-        row.updated_at = utcnow()
-        self.session.flush()
 
     def add_with_password(self, user: User, password_hash: str) -> User:
         """Insert a new account with its password hash."""
         now = utcnow()
-        row = t.UserRow(
-            **{
-                **self._values(user),
-                "password_hash": password_hash,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        self.session.add(row)
-        self.session.flush()
-        stored = self.get(row.id)
+        new_id = self.session.execute(
+            insert(self.table)
+            .values(
+                {
+                    **self._values(user),
+                    "password_hash": password_hash,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            .returning(self.table.c.id)
+        ).scalar_one()
+        stored = self.get(new_id)
         assert stored is not None
         return stored
 
     def find_by_login(self, login: str) -> User | None:
         """The account whose username (case-sensitive) or e-mail (case-insensitive) is ``login``."""
-        row = self.session.scalars(
-            select(t.UserRow)
+        rows = self._rows(
+            select(self.table)
             .where(
                 or_(
-                    t.UserRow.username == login,
-                    (func.lower(t.UserRow.email) == login.lower()) & (t.UserRow.email != ""),
+                    self.table.c.username == login,
+                    (func.lower(self.table.c.email) == login.lower()) & (self.table.c.email != ""),
                 )
             )
-            .order_by(t.UserRow.id)
-        ).first()
-        return None if row is None else self._to_models([row])[0]
+            .order_by(self.table.c.id)
+            .limit(1)
+        )
+        return self._to_models(rows)[0] if rows else None
 
 
 _TOKEN_FIELDS = tuple(ApiToken.model_fields)
@@ -809,7 +843,9 @@ class AuditRepository:
 
     def add(self, entry: AuditEntry) -> None:
         """Append one entry."""
-        self.session.add(t.AuditRow(**entry.model_dump(exclude={"id"}, mode="python")))
+        self.session.execute(
+            insert(table_of(t.AuditRow)).values(**entry.model_dump(exclude={"id"}))
+        )
 
     def page(
         self, *, offset: int = 0, limit: int = 50, **filters: Any
