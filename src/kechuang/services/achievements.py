@@ -8,25 +8,40 @@ from typing import Any
 
 from kechuang.domain import Achievement, AchievementStatus, Actor, Page, TransferMode, Upserted
 from kechuang.domain.common import validate
-from kechuang.services import _crud, policy
+from kechuang.services import _crud, _moderation, policy
 from kechuang.services.context import action
 
 KIND: _crud.Kind[Achievement] = _crud.Kind(
     "achievement", "科技成果", "Achievement", lambda uow: uow.achievements, "achievements.get"
 )
 _PUBLIC = sorted(policy.PUBLIC_ACHIEVEMENT_STATUSES)
+_TEXT_FIELDS = ("title", "description", "owner_name", "keywords")
+_HOLD: dict[str, Any] = {
+    "status_field": "status",
+    "public": policy.PUBLIC_ACHIEVEMENT_STATUSES,
+    "held": AchievementStatus.DRAFT,
+}
 
 
 @action("achievements.create")
 def create(actor: Actor, achievement: Achievement) -> Achievement:
-    """Register an achievement."""
-    return _crud.create(actor, "achievements.create", KIND, achievement)
+    """Register an achievement (spam from non-staff is held as a draft for review)."""
+    achievement, held = _moderation.screen(
+        actor, validate(Achievement, achievement), _TEXT_FIELDS, **_HOLD
+    )
+    stored = _crud.create(actor, "achievements.create", KIND, achievement)
+    _moderation.record_hold(actor, KIND.name, stored, held)
+    return stored
 
 
 @action("achievements.update")
 def update(actor: Actor, achievement_id: int, changes: Mapping[str, Any]) -> Achievement:
-    """Change an achievement."""
-    return _crud.update(actor, "achievements.update", KIND, achievement_id, changes)
+    """Change an achievement (spam from non-staff is held as a draft for review)."""
+    before = _crud.load(actor, "achievements.update", KIND, achievement_id)
+    changes, held = _moderation.screen_changes(actor, before, changes, _TEXT_FIELDS, **_HOLD)
+    stored = _crud.update(actor, "achievements.update", KIND, achievement_id, changes)
+    _moderation.record_hold(actor, KIND.name, stored, held)
+    return stored
 
 
 @action("achievements.get")

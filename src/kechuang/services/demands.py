@@ -24,7 +24,7 @@ from kechuang.domain import (
     ValidationError,
 )
 from kechuang.domain.common import utcnow, validate
-from kechuang.services import _crud, policy
+from kechuang.services import _crud, _moderation, policy
 from kechuang.services.context import action, unit_of_work
 from kechuang.store.repositories import DemandScope
 
@@ -32,6 +32,12 @@ KIND: _crud.Kind[Demand] = _crud.Kind(
     "demand", "科技需求", "Demand", lambda uow: uow.demands, "demands.get_teaser"
 )
 _PUBLIC = sorted(policy.PUBLIC_DEMAND_STATUSES)
+_TEXT_FIELDS = ("title", "background", "key_problems", "target_indicators", "keywords")
+_HOLD: dict[str, Any] = {
+    "status_field": "status",
+    "public": policy.PUBLIC_DEMAND_STATUSES,
+    "held": DemandStatus.PENDING_REVIEW,
+}
 
 
 def _check_references(demand: Demand) -> None:
@@ -83,10 +89,14 @@ def update(actor: Actor, demand_id: int, changes: Mapping[str, Any]) -> Demand:
     """Change a demand; only staff may publish it."""
     before = _crud.load(actor, "demands.update", KIND, demand_id)
     _check_status_change(actor, before, changes.get("status"))
+    # Text edits of a published demand by non-staff: spam goes back to review, not live.
+    changes, held = _moderation.screen_changes(actor, before, changes, _TEXT_FIELDS, **_HOLD)
     after = _stamp_published(_crud.merge(before, changes))
     if after.enterprise_id != before.enterprise_id or after.region_id != before.region_id:
         _check_references(after)
-    return _crud.save(actor, "demands.update", KIND, before, after, change="update")
+    stored = _crud.save(actor, "demands.update", KIND, before, after, change="update")
+    _moderation.record_hold(actor, KIND.name, stored, held)
+    return stored
 
 
 def _docked_demand_ids(actor: Actor) -> builtins.list[int]:
