@@ -18,6 +18,7 @@ from typing import Any
 
 from kechuang.domain import Actor, Demand, DockingTargetKind, OrganisationKind
 from kechuang.services import achievements, experts, organisations
+from kechuang.web.i18n import N_
 
 log = logging.getLogger("kechuang.web.recommend")
 _SPLIT = re.compile(r"[\s,，、;；。.:：/()（）\[\]“”\"']+")
@@ -35,6 +36,8 @@ class Recommendation:
     matched_terms: tuple[str, ...] = ()
     evidence: tuple[str, ...] = field(default=())
     """Human-readable lines: the works, keywords or codes behind the score."""
+    components: tuple[tuple[str, str], ...] = field(default=())
+    """(msgid of the component, its value): the parts of the score, shown translated."""
 
 
 @dataclass(frozen=True)
@@ -224,18 +227,21 @@ def engine_recommendations(
             + (f", {'、'.join(work.matched_terms[:6])}" if work.matched_terms else "")
             for work in hit.works[:3]
         ]
-        evidence.append(
-            f"lexical {hit.lexical:.2f} · semantic {hit.semantic:.2f} · {hit.aggregation}"
+        components = (
+            (N_("Lexical score (BM25)"), f"{hit.lexical:.2f}"),
+            (N_("Semantic score"), f"{hit.semantic:.2f}"),
+            (N_("Aggregation over works"), str(hit.aggregation)),
         )
         results.append(
             Recommendation(
                 target,
                 target_id,
                 str(hit.name),
-                str(hit.kind),
+                "",
                 float(hit.score),
                 tuple(str(term) for term in hit.matched_terms[:12]),
                 tuple(evidence),
+                components,
             )
         )
     return results
