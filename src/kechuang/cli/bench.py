@@ -114,6 +114,10 @@ def speed(
         Path | None,
         typer.Option("--save-dir", help="保存并计时加载 / Save the index here and time its load."),
     ] = None,
+    partial_out: Annotated[
+        Path | None,
+        typer.Option("--partial-out", help="阶段结果 / Write the result so far after each phase."),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="输出 JSON / Print the result as JSON.")
     ] = False,
@@ -141,6 +145,7 @@ def speed(
         workers=workers,
         hnsw_m=hnsw_m,
         save_dir=save_dir,
+        partial_out=partial_out,
         progress=lambda message: typer.echo(message, err=True),
     )
     result = run_speed(config)
