@@ -62,3 +62,14 @@ def test_stats_refuses_a_bad_year_and_reads_an_empty_region(database_url: str) -
         if key not in ("region_id", "region", "region_en", "year")
     )
     assert figures["year"] is None
+
+
+def test_stats_without_region_lists_every_region(database_url: str) -> None:
+    for name in ("甲区", "乙区"):
+        regions.create(Actor.system("test"), Region(name=name))
+    listed = runner.invoke(app, ["stats", "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert [f["region"] for f in json.loads(listed.output)] == ["甲区", "乙区"]
+    table = runner.invoke(app, ["stats"])
+    assert table.exit_code == 0, table.output
+    assert "乙区" in table.output
