@@ -63,3 +63,12 @@ def test_a_page_of_experts_in_a_fixed_number_of_queries(database_url: str) -> No
     assert len(page.items) == 20
     assert page.total == 25
     assert len(statements) <= 4, statements  # count + rows + works
+
+
+def test_a_page_without_works_skips_the_second_query(database_url: str) -> None:
+    region_id = _experts(5)
+    with count_queries(database_url) as statements:
+        page = experts.list(Actor.anonymous(), region_id=region_id, with_works=False)
+    assert page.total == 5
+    assert all(expert.works == [] for expert in page.items)
+    assert not any("works" in statement for statement in statements), statements

@@ -55,10 +55,12 @@ def list(
     industry_code: str | None = None,
     q: str | None = None,
     include_archived: bool = False,
+    with_works: bool = True,
     offset: int = 0,
     limit: int | None = None,
 ) -> Page[Expert]:
-    """Experts (with works), filtered by region, discipline, industry or name/affiliation."""
+    """Experts, filtered by region, discipline, industry or name/affiliation; with their works
+    unless ``with_works=False`` (list pages that show no works save the second query)."""
     policy.require(actor, "experts.list")
     result = _crud.page(
         KIND,
@@ -69,6 +71,7 @@ def list(
         industry_code=industry_code,
         q=q,
         include_archived=include_archived and policy.staff(actor, region_id),
+        children=with_works,
     )
     return Page(
         [visible(actor, e) for e in result.items], result.total, result.offset, result.limit

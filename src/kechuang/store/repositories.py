@@ -125,10 +125,10 @@ class Repository(Generic[M]):
     def _rows(self, statement: Select[Any]) -> Sequence[RowMapping]:
         return self.session.execute(statement).mappings().all()
 
-    def _to_models(self, rows: Sequence[RowMapping]) -> list[M]:
+    def _to_models(self, rows: Sequence[RowMapping], *, children: bool = True) -> list[M]:
         fields = self._fields
         data = [{name: row[name] for name in fields} for row in rows]
-        if self.children and rows:
+        if self.children and rows and children:
             self._load_children([row["id"] for row in rows], {d["id"]: d for d in data})
         return [self.model.model_validate(item) for item in data]  # type: ignore[misc]
 
@@ -194,14 +194,17 @@ class Repository(Generic[M]):
                 result.append(self._column(key) == value)
         return result
 
-    def page(self, *, offset: int = 0, limit: int = 50, **filters: Any) -> tuple[list[M], int]:
-        """One page of aggregates matching ``filters`` (ordered by id) and the total count."""
+    def page(
+        self, *, offset: int = 0, limit: int = 50, children: bool = True, **filters: Any
+    ) -> tuple[list[M], int]:
+        """One page of aggregates matching ``filters`` (ordered by id) and the total count;
+        ``children=False`` leaves child lists (an expert's works ...) empty, for cheap lists."""
         where = self.conditions(filters)
         total = self.session.scalar(select(func.count()).select_from(self.table).where(*where))
         rows = self._rows(
             select(self.table).where(*where).order_by(self.table.c.id).offset(offset).limit(limit)
         )
-        return self._to_models(rows), int(total or 0)
+        return self._to_models(rows, children=children), int(total or 0)
 
     def all(self, **filters: Any) -> list[M]:
         """Every aggregate matching ``filters``; children loaded in bulk."""
