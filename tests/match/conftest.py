@@ -30,5 +30,7 @@ def goldstandard_dir() -> Path:
     """../shared/data/matching/goldstandard_rap beside the repository, or skip with the reason."""
     folder = SHARED_DATA / "goldstandard_rap"
     if not folder.exists():
-        pytest.skip(f"shared data not found at {folder} (the benchmark data lives outside the repo)")
+        pytest.skip(
+            f"shared data not found at {folder} (the benchmark data lives outside the repo)"
+        )
     return folder

@@ -67,21 +67,32 @@ def test_goldstandard_suite_prints_the_documented_json(tmp_path: Path) -> None:
     out = tmp_path / "pred.json"
     result = CliRunner().invoke(
         app,
-        ["bench", "quality", "--suite", "goldstandard", "--data", str(data), "--json",
-         "--predictions-out", str(out)],
+        [
+            "bench",
+            "quality",
+            "--suite",
+            "goldstandard",
+            "--data",
+            str(data),
+            "--json",
+            "--predictions-out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert {"loss", "loss_ci", "easy_acc", "hard_acc", "experts", "baselines"} <= set(report)
     assert report["experts"] == 2
-    assert 0 <= report["loss"] <= 1 and len(report["loss_ci"]) == 2
+    assert 0 <= report["loss"] <= 1
+    assert len(report["loss_ci"]) == 2
     assert report["baselines"]["tpms"]["loss"] == 0.5  # a constant run scores exactly 0.5
     # The engine orders these obvious cases right: battery expert prefers the battery paper.
     assert report["loss"] < 0.5
     predictions = json.loads(out.read_text(encoding="utf-8"))
     assert set(predictions) == {f"d_20_{k}" for k in range(1, 11)}
     scores = predictions["d_20_1"]["101"]
-    assert set(scores) == {"s1", "s2", "s3"} and scores["s1"] > scores["s2"]
+    assert set(scores) == {"s1", "s2", "s3"}
+    assert scores["s1"] > scores["s2"]
 
 
 @pytest.mark.usefixtures("bench_env")
@@ -89,12 +100,24 @@ def test_csl_retrieval_suite_prints_the_documented_json(tmp_path: Path) -> None:
     data = tmp_path / "csl"
     data.mkdir()
     records = [
-        {"id": "r1", "title": "马铃薯淀粉废水处理", "abstract": "研究了马铃薯淀粉加工废水的厌氧处理工艺。",
-         "keywords": ["淀粉", "废水"]},
-        {"id": "r2", "title": "锂电池荷电状态估计", "abstract": "提出一种估计锂电池荷电状态的卡尔曼滤波方法。",
-         "keywords": ["锂电池", "卡尔曼滤波"]},
-        {"id": "r3", "title": "光伏板清洁机器人", "abstract": "设计了一种清洁光伏板的爬壁机器人。",
-         "keywords": ["光伏", "机器人"]},
+        {
+            "id": "r1",
+            "title": "马铃薯淀粉废水处理",
+            "abstract": "研究了马铃薯淀粉加工废水的厌氧处理工艺。",
+            "keywords": ["淀粉", "废水"],
+        },
+        {
+            "id": "r2",
+            "title": "锂电池荷电状态估计",
+            "abstract": "提出一种估计锂电池荷电状态的卡尔曼滤波方法。",
+            "keywords": ["锂电池", "卡尔曼滤波"],
+        },
+        {
+            "id": "r3",
+            "title": "光伏板清洁机器人",
+            "abstract": "设计了一种清洁光伏板的爬壁机器人。",
+            "keywords": ["光伏", "机器人"],
+        },
     ]
     (data / "tiny.jsonl").write_text(
         "\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8"
@@ -102,8 +125,19 @@ def test_csl_retrieval_suite_prints_the_documented_json(tmp_path: Path) -> None:
     out = tmp_path / "pred.json"
     result = CliRunner().invoke(
         app,
-        ["bench", "quality", "--suite", "csl-retrieval", "--data", str(data), "--split",
-         "tiny.jsonl", "--json", "--predictions-out", str(out)],
+        [
+            "bench",
+            "quality",
+            "--suite",
+            "csl-retrieval",
+            "--data",
+            str(data),
+            "--split",
+            "tiny.jsonl",
+            "--json",
+            "--predictions-out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -117,7 +151,8 @@ def test_csl_retrieval_suite_prints_the_documented_json(tmp_path: Path) -> None:
 
 def test_unknown_suite_and_missing_folder_are_clear_errors(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["bench", "quality", "--suite", "nope", "--data", "."])
-    assert result.exit_code == 2 and "goldstandard" in result.output
+    assert result.exit_code == 2
+    assert "goldstandard" in result.output
     missing = tmp_path / "absent"
     result = CliRunner().invoke(
         app, ["bench", "quality", "--suite", "goldstandard", "--data", str(missing)]

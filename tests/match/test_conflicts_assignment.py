@@ -37,7 +37,8 @@ def test_capacity_one_matches_brute_force_optimum_and_reports_the_price() -> Non
     scores = rng.random((4, 5))
     report = assign(["d1", "d2", "d3", "d4"], list("abcde"), scores, capacity=1)
     assert report.total_score == pytest.approx(_brute_force(scores))
-    assert report.max_load == 1 and report.unfilled == 0
+    assert report.max_load == 1
+    assert report.unfilled == 0
     assert report.unconstrained_score == pytest.approx(scores.max(axis=1).sum())
     expected = 1 - report.total_score / report.unconstrained_score
     assert report.quality_given_up == pytest.approx(expected)
@@ -46,10 +47,12 @@ def test_capacity_one_matches_brute_force_optimum_and_reports_the_price() -> Non
 def test_one_star_expert_is_not_sent_every_demand() -> None:
     scores = np.array([[0.9, 0.5], [0.8, 0.6], [0.85, 0.4]])
     free = assign(["d1", "d2", "d3"], ["star", "other"], scores, capacity=3)
-    assert free.quality_given_up == 0 and free.max_load == 3
+    assert free.quality_given_up == 0
+    assert free.max_load == 3
     balanced = assign(["d1", "d2", "d3"], ["star", "other"], scores, capacity=[1, 2])
     loads = [expert for _, expert, _ in balanced.pairs].count("star")
-    assert loads == 1 and balanced.unfilled == 0
+    assert loads == 1
+    assert balanced.unfilled == 0
     assert balanced.quality_given_up > 0
 
 

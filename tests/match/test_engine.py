@@ -14,7 +14,9 @@ ENTITIES = [
     Entity("o-lzu", "organisation", "兰州大学", {"region": "lanzhou"}),
 ]
 WORKS = [
-    Work("w1", "马铃薯淀粉加工工艺优化与废水处理", "马铃薯淀粉加工", ("e-zhang",), {"year": "2021"}),
+    Work(
+        "w1", "马铃薯淀粉加工工艺优化与废水处理", "马铃薯淀粉加工", ("e-zhang",), {"year": "2021"}
+    ),
     Work("w2", "Deep learning for crop disease detection", "Crop disease", ("e-li", "e-zhang")),
     Work("w3", "新能源汽车电池管理系统与电池回收", "电池管理", ("e-li",), {"year": "2023"}),
     Work("w4", "石油化工催化剂研究", "催化剂", ("o-lzu",)),
@@ -35,9 +37,11 @@ def test_traditional_chinese_demand_finds_the_simplified_profile_with_evidence(
     assert best.entity_id == "e-zhang"
     assert best.works[0].work_id == "w1"
     assert {"淀粉", "废水"} <= set(best.matched_terms)
-    assert best.lexical > 0 and best.semantic > 0
+    assert best.lexical > 0
+    assert best.semantic > 0
     components = best.components()
-    assert components["fusion"] == "rrf" and components["aggregation"] == "max"
+    assert components["fusion"] == "rrf"
+    assert components["aggregation"] == "max"
 
 
 def test_english_query_reaches_chinese_profile_semantically(index: MatchIndex) -> None:
@@ -62,7 +66,8 @@ def test_exclude_removes_conflicted_entities(index: MatchIndex) -> None:
 
 def test_work_without_owner_is_its_own_entity(index: MatchIndex) -> None:
     hits = index.query("光伏组件清洁", k=1, fusion=FusionName.LEXICAL)
-    assert hits[0].entity_id == "a1" and hits[0].kind == "work"
+    assert hits[0].entity_id == "a1"
+    assert hits[0].kind == "work"
 
 
 def test_work_filters_and_entity_scores(index: MatchIndex) -> None:

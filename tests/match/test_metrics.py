@@ -43,6 +43,7 @@ def test_bootstrap_interval_brackets_the_point_estimate() -> None:
 def test_rank_metrics() -> None:
     assert reciprocal_rank(["x", "y", "z"], "y") == 0.5
     assert reciprocal_rank(["x"] * 10 + ["y"], "y") == 0
-    assert recall_at(["x", "y"], "y") == 1 and recall_at(["x"], "y") == 0
+    assert recall_at(["x", "y"], "y") == 1
+    assert recall_at(["x"], "y") == 0
     with pytest.raises(KeyError):
         expert_loss(TRUTH, {"p1": 1})

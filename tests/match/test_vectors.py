@@ -21,13 +21,15 @@ def test_hnsw_above_threshold_agrees_with_exact_and_respects_filters() -> None:
     vectors = _unit(600, seed=1)
     exact = VectorIndex(exact_max=10_000).fit(vectors)
     hnsw = VectorIndex(exact_max=100).fit(vectors)
-    assert hnsw.uses_hnsw and not exact.uses_hnsw
+    assert hnsw.uses_hnsw
+    assert not exact.uses_hnsw
     query = vectors[42]
     assert hnsw.top_k(query, 5)[0][0] == 42
     allowed = np.zeros(600, dtype=bool)
     allowed[300:] = True
     rows, _ = hnsw.top_k(query, 10, allowed)
-    assert rows.size == 10 and (rows >= 300).all()
+    assert rows.size == 10
+    assert (rows >= 300).all()
     exact_rows, _ = exact.top_k(query, 10, allowed)
     assert len(set(rows.tolist()) & set(exact_rows.tolist())) >= 8
 

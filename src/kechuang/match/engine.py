@@ -41,6 +41,8 @@ MetadataValue = str | Sequence[str]
 Filters = Mapping[str, str | Collection[str]]
 
 INDEX_FORMAT = 1
+MAX_MATCHED_TERMS = 12
+"""Matched terms shown per work and per hit: the rarest first (the informative ones)."""
 _RECORDS_FILE = "records.json"
 
 
@@ -530,7 +532,9 @@ class MatchIndex:
                     aggregation=aggregation.value,
                     works=works,
                     matched_terms=tuple(
-                        sorted({term for work in works for term in work.matched_terms})
+                        self.lexical.rarity_order(
+                            {term for work in works for term in work.matched_terms}
+                        )[:MAX_MATCHED_TERMS]
                     ),
                 )
             )
@@ -595,6 +599,8 @@ class MatchIndex:
             semantic=semantic if np.isfinite(semantic) else 0.0,
             fused=float(scores.fused[position]),
             matched_terms=tuple(
-                sorted(self.lexical.matched_terms(int(scores.works[position]), query_terms))
+                self.lexical.rarity_order(
+                    self.lexical.matched_terms(int(scores.works[position]), query_terms)
+                )[:MAX_MATCHED_TERMS]
             ),
         )

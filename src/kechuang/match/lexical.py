@@ -54,6 +54,23 @@ class LexicalIndex:
         self.size = len(ids)
         return self
 
+    def rarity_order(self, terms: Iterable[str]) -> list[str]:
+        """Terms from rarest to most common in the corpus (unknown terms last).
+
+        Document frequency is read from the CSC index: the length of each token's column.
+        """
+        if self._bm25 is None:
+            raise RuntimeError("LexicalIndex.fit or load must run before lookups")
+        indptr = self._bm25.scores["indptr"]
+
+        def key(term: str) -> tuple[int, str]:
+            token_id = self.vocabulary.get(term)
+            if token_id is None or token_id + 1 >= len(indptr):
+                return (1 << 30, term)
+            return (int(indptr[token_id + 1] - indptr[token_id]), term)
+
+        return sorted(terms, key=key)
+
     def token_ids(self, tokens: Sequence[str]) -> list[int]:
         """Ids of the query tokens known to the index (unknown tokens cannot match)."""
         return [self.vocabulary[token] for token in tokens if token in self.vocabulary]

@@ -186,11 +186,15 @@ def predict(
     """expert -> paper -> score for one fusion and aggregation."""
     aggregate = AGGREGATIONS[aggregation]
     predictions: Predictions = {}
+    fused_by_paper: dict[str, FloatArray] = {}
     for expert in experts if experts is not None else gold.experts:
         rows = components.index.works_of(expert)
         predictions[expert] = {}
         for paper in gold.truth[expert]:
-            fused = fusion(components.lexical[paper], components.semantic[paper])
+            fused = fused_by_paper.get(paper)
+            if fused is None:
+                fused = fusion(components.lexical[paper], components.semantic[paper])
+                fused_by_paper[paper] = fused
             predictions[expert][paper] = aggregate(fused[rows])
     return predictions
 
