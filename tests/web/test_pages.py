@@ -3,6 +3,7 @@ the real app on a real database (TestClient)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from kechuang.domain import Actor, Expert, Work
 from kechuang.services import experts, transaction
 from kechuang.store.database import engine_for
 from kechuang.web.security import Limit
+from kechuang.web.visits import is_bot, visitor_hash
 
 PUBLIC_PAGES = [
     "/",
@@ -489,3 +491,32 @@ def test_expert_sets_capacity_and_adds_a_work(client: TestClient, web_world: Web
         "/expert/profile/works", data={"csrf_token": token, "kind": "paper", "title": ""}
     )
     assert empty.status_code == 422
+
+
+def test_visits_counted_once_per_visitor_per_day_without_bots(
+    client: TestClient, web_world: WebWorld
+) -> None:
+    path = f"/experts/{web_world.expert_a}"
+    client.get(path)
+    client.get(path)  # the same visitor again: not counted twice
+    TestClient(client.app, headers={"user-agent": "Mozilla/5.0 (X11) Firefox/140"}).get(path)
+    TestClient(client.app, headers={"user-agent": "Baiduspider/2.0"}).get(path)
+    operator = TestClient(client.app)
+    sign_in(operator, "op_a")
+    page = operator.get("/dashboard").text
+    match = re.search(r'data-testid="kpi-visits">(\d+)<', page)
+    assert match
+    assert int(match.group(1)) == 2  # two browsers; the crawler is not counted
+    assert "testclient" not in page
+
+
+def test_visitor_hash_is_salted_and_daily() -> None:
+    day = dt.date(2024, 8, 27)
+    first = visitor_hash("secret-a", day, "10.0.0.1", "Firefox")
+    assert first != visitor_hash("secret-b", day, "10.0.0.1", "Firefox")
+    assert first != visitor_hash("secret-a", day + dt.timedelta(days=1), "10.0.0.1", "Firefox")
+    assert "10.0.0.1" not in first
+    assert len(first) == 32
+    assert is_bot("Mozilla/5.0 (compatible; Googlebot/2.1)")
+    assert is_bot("")
+    assert not is_bot("Mozilla/5.0 (Windows NT 10.0) Chrome/140 Safari/537.36")

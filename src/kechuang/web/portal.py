@@ -28,6 +28,7 @@ from kechuang.domain import (
     label,
 )
 from kechuang.domain import codes as code_lists
+from kechuang.domain.visit import ResourceKind
 from kechuang.services import (
     achievements,
     demands,
@@ -41,6 +42,7 @@ from kechuang.web import i18n
 from kechuang.web.deps import current_actor, tx
 from kechuang.web.i18n import N_
 from kechuang.web.templating import flash, language_of, render
+from kechuang.web.visits import count_view
 
 router = APIRouter()
 
@@ -233,6 +235,7 @@ def demand_detail(request: Request, demand_id: int, actor: ActorDep) -> Response
             demands.get(actor, demand_id) if demands.can_read_detail(actor, demand_id) else None
         )
         region = regions.get(actor, teaser.region_id)
+        count_view(request, actor, ResourceKind.DEMAND, demand_id, teaser.region_id)
     return render(
         request,
         "portal/demand.html",
@@ -320,6 +323,7 @@ def achievement_detail(request: Request, achievement_id: int, actor: ActorDep) -
     """One achievement."""
     with tx(request):
         achievement = achievements.get(actor, achievement_id)
+        count_view(request, actor, ResourceKind.ACHIEVEMENT, achievement_id, achievement.region_id)
     return render(
         request,
         "portal/achievement.html",
@@ -370,6 +374,7 @@ def expert_detail(request: Request, expert_id: int, actor: ActorDep) -> Response
     """An expert's public profile and works (no contact data)."""
     with tx(request):
         expert = experts.get(actor, expert_id)
+        count_view(request, actor, ResourceKind.EXPERT, expert_id, expert.region_id)
     return render(
         request,
         "portal/expert.html",
@@ -450,6 +455,9 @@ def organisation_detail(request: Request, organisation_id: int, actor: ActorDep)
     """One organisation."""
     with tx(request):
         organisation = organisations.get(actor, organisation_id)
+        count_view(
+            request, actor, ResourceKind.ORGANISATION, organisation_id, organisation.region_id
+        )
         region = regions.get(actor, organisation.region_id) if organisation.region_id else None
     return render(
         request,
@@ -499,6 +507,7 @@ def event_detail(request: Request, event_id: int, actor: ActorDep) -> Response:
     with tx(request):
         event = events.get(actor, event_id)
         region = regions.get(actor, event.region_id)
+        count_view(request, actor, ResourceKind.EVENT, event_id, event.region_id)
     return render(request, "portal/event.html", {"event": event, "region": region})
 
 
@@ -536,5 +545,6 @@ def honour_detail(request: Request, honour_list_id: int, actor: ActorDep) -> Res
     """One honour list with its ranked entries."""
     with tx(request):
         honour = honours.get(actor, honour_list_id)
+        count_view(request, actor, ResourceKind.HONOUR_LIST, honour_list_id, honour.region_id)
     nominations = {nomination.id: nomination for nomination in honour.nominations}
     return render(request, "portal/honour.html", {"honour": honour, "nominations": nominations})

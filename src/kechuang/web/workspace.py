@@ -50,6 +50,7 @@ from kechuang.services import (
     regions,
     stats,
     users,
+    visits,
 )
 from kechuang.web import i18n, mail
 from kechuang.web.deps import require_roles, tx
@@ -565,12 +566,15 @@ def _dashboard_data(actor: Actor, region_id: int | None, language: i18n.Language
             event.trainee_count if event.kind is EventKind.TRAINING or event.trainee_count else 0
         )
     months = sorted(by_month)
+    since = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=89)
+    daily_visits = visits.daily(actor, region_id=region_id, since=since)
     return {
         "kpis": {
             "signed": signed,
             "dockings": sum(stage_counts.values()),
             "events": event_page.total,
             "trainees": sum(b["trainees"] for b in by_month.values()),
+            "visits": sum(count for _day, count in daily_visits),
         },
         "resources": resources,
         "industries": [
@@ -580,12 +584,15 @@ def _dashboard_data(actor: Actor, region_id: int | None, language: i18n.Language
         "months": months,
         "events": [by_month[m]["events"] for m in months],
         "trainees": [by_month[m]["trainees"] for m in months],
+        "visit_days": [day.isoformat() for day, _count in daily_visits],
+        "visit_counts": [count for _day, count in daily_visits],
         "labels": {
             "resources": i18n.gettext(language, "Resources by kind"),
             "industries": i18n.gettext(language, "Demands by industry"),
             "funnel": i18n.gettext(language, "Docking funnel"),
             "events": i18n.gettext(language, "Events"),
             "trainees": i18n.gettext(language, "Trainees"),
+            "visits": i18n.gettext(language, "Visits to public pages (90 days)"),
         },
     }
 

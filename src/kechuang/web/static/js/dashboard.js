@@ -39,6 +39,12 @@
         { name: data.labels.trainees, type: "line", yAxisIndex: 1, data: data.trainees }
       ]
     });
+    chart("chart-visits", {
+      tooltip: { trigger: "axis" }, grid: { left: 40, right: 20, top: 20, bottom: 30 },
+      xAxis: { type: "category", data: data.visit_days },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [{ name: data.labels.visits, type: "line", areaStyle: {}, data: data.visit_counts }]
+    });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();
