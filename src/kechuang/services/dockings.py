@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from kechuang.domain import (
@@ -88,9 +88,52 @@ def _save(actor: Actor, name: str, before: Docking, after: Docking, change: str)
     return stored
 
 
+def _recorded_at(actor: Actor, at: datetime | None, previous: datetime | None) -> datetime:
+    """When a history step happened: now, or ``at`` given by the system actor (importers, the
+    demo) replaying a past docking. A signed-in user may not backdate — the history is what KPI
+    response times are measured on. A naive ``at`` is taken as UTC."""
+    now = utcnow()
+    if at is None:
+        return now
+    if not (policy.is_admin(actor) and actor.user_id is None):
+        raise PermissionDenied(
+            "只有系统导入可以补记对接的历史时间",
+            "Only a system import may record a past time for a docking step",
+            fix_zh="请不填时间，系统将记录当前时间",
+            fix_en="Leave the time empty; the current time is recorded",
+        )
+    moment = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    if moment > now:
+        raise ValidationError.single(
+            "at",
+            problem_zh=f"对接步骤的时间 {moment.isoformat()} 在未来",
+            problem_en=f"the docking step's time {moment.isoformat()} is in the future",
+            fix_zh="请填写该步骤实际发生的时间",
+            fix_en="Give the time the step actually happened",
+        )
+    if previous is not None and moment < (
+        previous if previous.tzinfo is not None else previous.replace(tzinfo=UTC)
+    ):
+        raise ValidationError.single(
+            "at",
+            problem_zh=f"对接步骤的时间 {moment.isoformat()} 早于上一步 {previous.isoformat()}",
+            problem_en=(
+                f"the docking step's time {moment.isoformat()} is before the previous step's "
+                f"{previous.isoformat()}"
+            ),
+            fix_zh="请按发生顺序填写，每一步不早于上一步",
+            fix_en="Record the steps in order, each no earlier than the one before",
+        )
+    return moment
+
+
 @action("dockings.create")
-def create(actor: Actor, docking: Docking) -> Docking:
-    """Propose a docking; it starts at ``proposed`` with one history entry."""
+def create(actor: Actor, docking: Docking, *, at: datetime | None = None) -> Docking:
+    """Propose a docking; it starts at ``proposed`` with one history entry.
+
+    ``at`` (system actor only) records when the proposal was really made, for imports of past
+    dockings; otherwise the history is stamped now.
+    """
     docking = validate(Docking, docking.model_copy(update={"id": None}))
     demand = unit_of_work().demands.get(docking.demand_id)
     if demand is None:
@@ -112,6 +155,7 @@ def create(actor: Actor, docking: Docking) -> Docking:
             fix_en="Create it, then move it through the stages",
         )
     policy.require(actor, "dockings.create", _access(docking))
+    proposed_at = _recorded_at(actor, at, None)
     for other in KIND.repo().all(demand_id=docking.demand_id):
         if (
             other.target_kind is docking.target_kind
@@ -130,7 +174,7 @@ def create(actor: Actor, docking: Docking) -> Docking:
                 DockingHistoryEntry(
                     from_stage=None,
                     to_stage=DockingStage.PROPOSED,
-                    at=utcnow(),
+                    at=proposed_at,
                     actor_user_id=actor.user_id,
                     note=docking.note,
                 )
@@ -224,11 +268,17 @@ def transition(
     closed_reason: str = "",
     contract_value_fen: int | None = None,
     on: date | None = None,
+    at: datetime | None = None,
 ) -> Docking:
-    """Move a docking one step (or close it with a reason); illegal moves raise Conflict."""
+    """Move a docking one step (or close it with a reason); illegal moves raise Conflict.
+
+    ``at`` (system actor only; not before the previous step) records when the step really
+    happened, for imports of past dockings; ``on`` then defaults to its date.
+    """
     before, _ = _load(actor, "dockings.transition", docking_id)
     to = DockingStage(to)
     check_transition(before.stage, to)
+    step_at = _recorded_at(actor, at, before.history[-1].at if before.history else None)
     updates: dict[str, Any] = {"stage": to}
     if to is DockingStage.CLOSED:
         if not closed_reason.strip():
@@ -240,7 +290,7 @@ def transition(
                 fix_en="Give the reason for closing",
             )
         updates["closed_reason"] = closed_reason.strip()
-    day = on or utcnow().date()
+    day = on or step_at.date()
     if to is DockingStage.SIGNED:
         updates["signed_on"] = day
         if contract_value_fen is not None:
@@ -250,7 +300,7 @@ def transition(
     entry = DockingHistoryEntry(
         from_stage=before.stage,
         to_stage=to,
-        at=utcnow(),
+        at=step_at,
         actor_user_id=actor.user_id,
         note=note or closed_reason,
     )
