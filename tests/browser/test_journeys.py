@@ -204,3 +204,18 @@ def test_operator_sees_the_bad_row_of_an_import(
     page.goto(f"{base}/achievements?q=浏览器导入")
     assert page.locator('[data-testid="results"]').count() == 0  # nothing was written
     context.close()
+
+
+def test_search_updates_as_you_type(live_server: tuple[str, WebWorld], browser) -> None:  # type: ignore[no-untyped-def]
+    base, _world = live_server
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base}/search")
+    page.evaluate("window.__marker = 1")  # survives only if the page is not reloaded
+    page.type("#q", "加氢", delay=50)
+    page.wait_for_selector('[data-testid="facets"]')
+    assert page.evaluate("window.__marker") == 1
+    assert "<mark>" in page.inner_html("#search-results")
+    assert "q=" in page.url
+    shot(page, "09-live-search-zh-CN")
+    context.close()
