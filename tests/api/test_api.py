@@ -284,3 +284,21 @@ def test_region_figures(client: TestClient, web_world: WebWorld) -> None:
     figures = client.get(f"/api/v1/regions/{web_world.region_a}/figures").json()
     assert figures["enterprises"] == 1
     assert figures["trainees"] == 40
+
+
+def test_recommendations_with_evidence(client: TestClient, web_world: WebWorld) -> None:
+    path = f"/api/v1/demands/{web_world.demand_public}/recommendations"
+    assert client.get(path).status_code == 401  # recommendations are for signed-in users
+    headers = api_token(client, "ent_a")
+    response = client.get(path, headers=headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["engine"] == "matching"
+    experts_found = [item for item in body["items"] if item["target_kind"] == "expert"]
+    assert experts_found[0]["target_id"] == web_world.expert_a
+    assert experts_found[0]["evidence"]
+    assert experts_found[0]["matched_terms"]
+    other = api_token(client, "ent_b")
+    hidden = client.get(f"/api/v1/demands/{web_world.demand_nda}/recommendations", headers=other)
+    assert hidden.status_code in (403, 404)
+    assert SECRET_PHONE not in response.text

@@ -4,14 +4,23 @@ see — demand details by tier, expert contact data)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import importlib
+from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from kechuang.api.deps import Caller, rate_limit, tx
 from kechuang.api.errors import ERROR_RESPONSES
-from kechuang.api.schemas import PageOut, QualityIssueOut, TokenIn, TokenOut, TransitionIn
+from kechuang.api.schemas import (
+    PageOut,
+    QualityIssueOut,
+    RecommendationOut,
+    RecommendationsOut,
+    TokenIn,
+    TokenOut,
+    TransitionIn,
+)
 from kechuang.domain import (
     Achievement,
     Actor,
@@ -30,6 +39,7 @@ from kechuang.domain import (
     HonourListKind,
     LabLevel,
     NdaAcceptance,
+    NotFound,
     Organisation,
     OrganisationKind,
     Region,
@@ -521,3 +531,61 @@ def region_figures(request: Request, region_id: int, actor: Caller) -> RegionFig
     with tx(request):
         figures = stats.region_figures(actor, region_id)
     return RegionFiguresOut.model_validate(figures.as_dict(), strict=False, from_attributes=False)
+
+
+class IndexSource(Protocol):
+    """The app's per-region index cache (``app.state.match_indexes``)."""
+
+    def get(self, service: Any, actor: Actor, database_url: str, region_id: int | None) -> Any:
+        """The region's index, built on first use."""
+
+
+@router.get(
+    "/demands/{demand_id}/recommendations",
+    tags=["demands"],
+    summary="Recommended partners with evidence / 推荐合作方及依据",
+)
+def recommendations(
+    request: Request,
+    demand_id: int,
+    actor: Caller,
+    k: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> RecommendationsOut:
+    """The matching engine's hits for a demand the caller may read in full: score, components,
+    the works behind each hit and the matched terms (conflicts of interest excluded)."""
+    try:
+        matching = importlib.import_module("kechuang.services.matching")
+    except ModuleNotFoundError as error:
+        raise NotFound(
+            "本系统未安装匹配引擎",
+            "The matching engine is not installed on this system",
+            fix_zh="请联系管理员",
+            fix_en="Ask your administrator",
+        ) from error
+    cache: IndexSource = request.app.state.match_indexes
+    with tx(request):
+        demand = demands.get(actor, demand_id)
+        index = cache.get(
+            matching, actor, request.app.state.settings.database_url, demand.region_id
+        )
+        found = matching.match_demand(actor, index, demand_id, k=k)
+    items = []
+    for hit in found.hits:
+        prefix, _, raw_id = str(hit.entity_id).partition(":")
+        if not raw_id.isdigit():
+            continue
+        items.append(
+            RecommendationOut(
+                target_kind=prefix,
+                target_id=int(raw_id),
+                name=str(hit.name),
+                subtitle=str(hit.kind),
+                score=float(hit.score),
+                matched_terms=[str(term) for term in hit.matched_terms],
+                evidence=[
+                    f"{work.title} (BM25 {work.lexical:.2f}, semantic {work.semantic:.2f})"
+                    for work in hit.works
+                ],
+            )
+        )
+    return RecommendationsOut(engine="matching", items=items)

@@ -23,7 +23,7 @@
       tooltip: {}, grid: { left: 160, right: 20, top: 10, bottom: 20 },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", inverse: true, data: data.industries.map(function (d) { return d.name; }) },
-      series: [{ type: "bar", data: data.industries.map(function (d) { return d.value; }) }]
+      series: [{ type: "bar", barMaxWidth: 28, data: data.industries.map(function (d) { return d.value; }) }]
     });
     chart("chart-funnel", {
       tooltip: { trigger: "item" },
@@ -35,7 +35,7 @@
       xAxis: { type: "category", data: data.months },
       yAxis: [{ type: "value", minInterval: 1 }, { type: "value", minInterval: 1 }],
       series: [
-        { name: data.labels.events, type: "bar", data: data.events },
+        { name: data.labels.events, type: "bar", barMaxWidth: 28, data: data.events },
         { name: data.labels.trainees, type: "line", yAxisIndex: 1, data: data.trainees }
       ]
     });
