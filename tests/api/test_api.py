@@ -287,6 +287,9 @@ def test_region_figures(client: TestClient, web_world: WebWorld) -> None:
 
 
 def test_recommendations_with_evidence(client: TestClient, web_world: WebWorld) -> None:
+    pytest.importorskip(
+        "kechuang.services.matching", reason="the matching service is not installed"
+    )
     path = f"/api/v1/demands/{web_world.demand_public}/recommendations"
     assert client.get(path).status_code == 401  # recommendations are for signed-in users
     headers = api_token(client, "ent_a")
