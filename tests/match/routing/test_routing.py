@@ -157,6 +157,21 @@ def test_routers_route_obvious_demands() -> None:
         CodeListRouter(Taxonomy.INDUSTRY, level=4)
 
 
+def test_affinity_maps_resource_codes_up_to_the_router_level() -> None:
+    industry = CodeListRouter(Taxonomy.INDUSTRY, level=2).fit()
+    assert industry.ancestor("1311") == "13"  # 小类 -> 大类
+    assert industry.ancestor("C") is None  # above the level
+    assert industry.ancestor("no-such-code") is None
+    codes, rows = industry.probabilities(["马铃薯淀粉加工与饲料加工"])
+    row = rows[0]
+    food = industry.affinity(row, ["1311", "131"])  # both under 13: counted once
+    assert food == pytest.approx(row[codes.index("13")])
+    assert food > industry.affinity(row, ["6511"])  # software
+    assert industry.affinity(row, []) == 0.0
+    discipline = CodeListRouter(Taxonomy.DISCIPLINE, level=1).fit()
+    assert discipline.ancestor("52020") == "520"
+
+
 def _write_jsonl(path: Path, records: list[dict[str, object]]) -> None:
     path.write_text(
         "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records), "utf-8"

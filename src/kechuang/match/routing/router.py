@@ -11,7 +11,7 @@ a matching feature (a resource whose discipline or industry matches the demand's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -164,3 +164,23 @@ class CodeListRouter:
         """Full distributions (codes, rows of probabilities), for use as a matching feature."""
         matrix = self._probabilities(texts)
         return list(self._codes), matrix.tolist()
+
+    def ancestor(self, code: str) -> str | None:
+        """The code at this router's level above (or equal to) ``code``; None if unknown."""
+        entry = self._table.get(code.strip())
+        while entry is not None and entry.level > self.level:
+            entry = self._table.get(entry.parent) if entry.parent else None
+        return entry.code if entry is not None and entry.level == self.level else None
+
+    def affinity(self, probabilities: Sequence[float], resource_codes: Iterable[str]) -> float:
+        """Probability mass a demand's routing puts on a resource's codes, in [0, 1].
+
+        ``probabilities`` is one row of :meth:`probabilities`; ``resource_codes`` are the
+        resource's disciplines or industries at any level (mapped up to this router's level).
+        This is the routing feature the matcher adds to a candidate's evidence.
+        """
+        if not self._codes:
+            self.fit()
+        position = {code: i for i, code in enumerate(self._codes)}
+        targets = {self.ancestor(code) for code in resource_codes} - {None}
+        return float(min(1.0, sum(probabilities[position[str(code)]] for code in targets)))
