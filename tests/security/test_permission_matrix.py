@@ -142,7 +142,7 @@ SUBJECTS: dict[str, Callable[[], object]] = {
     "achievement_draft_expert": lambda: _achievement(
         AchievementStatus.DRAFT, owner_expert_id=EXP_OWN
     ),
-    "demand_published": lambda: _demand(),
+    "demand_published": _demand,
     "demand_draft": lambda: _demand(status=DemandStatus.DRAFT),
     "demand_archived": lambda: _demand(archived=True),
     "access_public": lambda: T(_demand()),
