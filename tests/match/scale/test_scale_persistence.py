@@ -28,7 +28,8 @@ def test_round_trip_answers_the_same(
     entities, works = small_corpus
     built = MatchIndex.build(works, entities, embedder=use_embedder)
     loaded, manifest = load_index(saved_index, embedder=use_embedder)
-    assert manifest.works == len(works) and manifest.entities == len(entities)
+    assert manifest.works == len(works)
+    assert manifest.entities == len(entities)
     assert manifest.embedder == use_embedder.name
     assert manifest.text_hashes[works[0].id] == text_hash(works[0].text)
     for text in demand_texts:

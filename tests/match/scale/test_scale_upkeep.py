@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
-from conftest import CountingEmbedder  # type: ignore[import-not-found]
 
 from kechuang.match.embedding import Embedder
 from kechuang.match.engine import Entity, MatchIndex, Work
 from kechuang.match.scale.persistence import load_index
 from kechuang.match.scale.upkeep import IndexUpkeep, RecordChanges
+
+
+class CountingEmbedder:
+    """The real embedder, counting the texts it is asked to encode (what upkeep must minimise)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.encoded: list[str] = []
+
+    @property
+    def name(self) -> str:
+        """The real model's identity."""
+        return self.inner.name
+
+    @property
+    def dim(self) -> int:
+        """The real model's vector length."""
+        return self.inner.dim
+
+    def embed_queries(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Queries are not counted (upkeep encodes passages)."""
+        return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Encode for real, remembering what was encoded."""
+        self.encoded.extend(texts)
+        return self.inner.embed_passages(texts)
 
 
 def _fresh(entities: list[Entity], works: list[Work], embedder: Embedder) -> MatchIndex:
@@ -48,7 +76,8 @@ def test_rebuild_then_changes_encode_only_new_texts(
     entities, works = entities[:30], works[:30]
     upkeep = IndexUpkeep(tmp_path / "index", embedder=counting)
     report = upkeep.rebuild(entities, works)
-    assert report.encoded == 30 and report.entities == 30
+    assert report.encoded == 30
+    assert report.entities == 30
 
     # one profile rewritten, one unchanged record re-saved, one removed, one added
     changed = replace(works[3], text=works[3].text + " 新增方向：氢燃料电池膜电极。")
@@ -66,7 +95,8 @@ def test_rebuild_then_changes_encode_only_new_texts(
         )
     )
     assert (report.added, report.updated, report.removed) == (1, 2, 1)
-    assert report.encoded == 2 and report.reused == 28
+    assert report.encoded == 2
+    assert report.reused == 28
     fold = upkeep.analyzer.fold  # the embedder sees folded text (full-width, traditional)
     assert sorted(counting.encoded) == sorted([fold(changed.text), fold(added_work.text)])
 
@@ -90,7 +120,9 @@ def test_reopened_upkeep_reuses_saved_vectors(
     counting.encoded.clear()
     reopened = IndexUpkeep.open(tmp_path / "index", embedder=counting)
     report = reopened.apply(RecordChanges(upserts=[(entities[0], [works[0]])]))
-    assert report.encoded == 0 and report.reused == 12 and counting.encoded == []
+    assert report.encoded == 0
+    assert report.reused == 12
+    assert counting.encoded == []
 
 
 def test_removing_a_co_owner_keeps_the_shared_work(tmp_path: Path) -> None:

@@ -81,6 +81,8 @@ class SpeedConfig:
     """rank-bm25 runs on the first ``min(N, reference_max)`` resources (it is O(N) per query)."""
     hnsw_m: int | None = None
     """Override ``KECHUANG_MATCH_HNSW_M`` for this run (graph degree; build time grows with it)."""
+    exact_max: int | None = None
+    """Override ``KECHUANG_MATCH_EXACT_SEARCH_MAX`` (to time the HNSW path below 200,000)."""
     save_dir: Path | None = None
     """When given, save each index there and time the (mmap) load."""
     partial_out: Path | None = None
@@ -243,9 +245,12 @@ def run_speed(config: SpeedConfig) -> dict[str, Any]:
     def checkpoint(result: dict[str, Any]) -> None:
         if config.partial_out is not None:
             config.partial_out.write_text(json.dumps(result, indent=2, ensure_ascii=False), "utf-8")
+
     settings = get_settings()
     if config.hnsw_m is not None:
         settings = settings.model_copy(update={"hnsw_m": config.hnsw_m})
+    if config.exact_max is not None:
+        settings = settings.model_copy(update={"exact_search_max": config.exact_max})
     count = config.resources
     result: dict[str, Any] = {
         "resources": count,
