@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlalchemy import DateTime, create_engine, select
 
 from kechuang.config import get_settings
 from kechuang.domain import Actor, OrganisationKind, Region
-from kechuang.services import organisations, regions, stats
+from kechuang.services import kpis, organisations, regions, stats
 from kechuang.store.database import dispose_engines
 from kechuang.store.tables import Base
 
@@ -86,6 +87,21 @@ def _dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
     return result
 
 
+def _history(url: str) -> list[tuple[Any, ...]]:
+    """Every docking step with its time (which `_dump` leaves out with the other timestamps)."""
+    table = Base.metadata.tables["docking_history"]
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(table.c.docking_id, table.c.to_stage, table.c.at).order_by(table.c.id)
+        ).all()
+    engine.dispose()
+    return [
+        (docking_id, stage, at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC))
+        for docking_id, stage, at in rows
+    ]
+
+
 def test_demo_end_to_end_and_deterministic(database_url: str, tmp_path: Path) -> None:
     built = _run("demo", "--quiet", url=database_url)
     assert built.returncode == 0, built.stderr
@@ -116,6 +132,16 @@ def test_demo_end_to_end_and_deterministic(database_url: str, tmp_path: Path) ->
     first = _dump(database_url)
     assert sum(len(rows) for rows in first.values()) > 4000
     first_stats = [f.as_dict() for f in stats.all_regions(Actor.anonymous())]
+    first_history = _history(database_url)
+    assert all(at.year <= 2024 for *_, at in first_history), "the demo's dates, not today's"
+
+    # Response times read days, as the history carries when each step happened.
+    response = kpis.region_kpis_by_name(Actor.anonymous(), "兰州新区", year=2024).response
+    assert response.measured >= 5
+    assert response.to_first_match_days is not None
+    assert response.to_first_match_days <= 30
+    assert response.to_first_contact_days is not None
+    assert response.to_first_contact_days <= 45
 
     # The figures come from the database: archive one enterprise and the count follows.
     admin = Actor.system("test")
@@ -136,6 +162,7 @@ def test_demo_end_to_end_and_deterministic(database_url: str, tmp_path: Path) ->
     assert first.keys() == second.keys()
     for table_name, rows in first.items():
         assert rows == second[table_name], table_name
+    assert _history(second_url) == first_history
     os.environ["KECHUANG_DATABASE_URL"] = second_url  # restored by the fixture's monkeypatch
     get_settings.cache_clear()
     dispose_engines()

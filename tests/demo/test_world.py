@@ -7,6 +7,7 @@ after the world has gone through the services into a database.
 from __future__ import annotations
 
 import re
+import statistics
 from collections import Counter
 from pathlib import Path
 
@@ -150,6 +151,37 @@ def test_peers_exist_with_smaller_varied_figures(world: DemoWorld) -> None:
         assert peer_profile[0] > 0
         assert peer_profile[0] < lanzhou[0], "peers are smaller than 兰州新区"
         assert peer_profile[4] < lanzhou[4]
+
+
+@pytest.mark.parametrize("seed", [20240827, 3])
+def test_docking_timelines_are_plausible(seed: int) -> None:
+    """Each step has its own time, in order, by the report's day, on the signing/delivery dates;
+    first proposals come days (not years) after publication."""
+    world = generate_world(seed)
+    published = {d.key: d.published_on for d in world.demands}
+    first_match: list[int] = []
+    first_contact: list[float] = []
+    for docking in world.dockings:
+        stages = ("proposed", *docking.path)
+        times = docking.stage_at
+        assert len(times) == len(stages), docking.key
+        assert list(times) == sorted(times), docking.key
+        assert times[-1].date() <= content.REPORT_DATE, docking.key
+        if docking.signed_on is not None:
+            assert times[stages.index("signed")].date() == docking.signed_on, docking.key
+        if docking.delivered_on is not None:
+            assert times[stages.index("delivered")].date() == docking.delivered_on, docking.key
+        day = published[docking.demand_key]
+        assert day is not None, "dockings are on published demands"
+        assert times[0].date() >= day, docking.key
+        first_match.append((times[0].date() - day).days)
+        if "contacted" in stages:
+            contact = times[stages.index("contacted")] - times[0]
+            first_contact.append(contact.total_seconds() / 86400)
+    assert 3 <= statistics.median(first_match) <= 14
+    assert max(first_match) <= 40
+    assert 1 <= statistics.median(first_contact) <= 7
+    assert generate_world(seed).dockings == world.dockings, "deterministic for a seed"
 
 
 def test_same_seed_same_world_other_seed_other_names() -> None:

@@ -426,10 +426,11 @@ class _Writer:
                     note=spec.note,
                     is_demo=True,
                 ),
+                at=spec.stage_at[0] if spec.stage_at else None,
             )
             docking_id = docking.id
             assert docking_id is not None
-            for stage_code in spec.path:
+            for step, stage_code in enumerate(spec.path, start=1):
                 stage = DockingStage(stage_code)
                 on = None
                 if stage is DockingStage.SIGNED:
@@ -447,6 +448,7 @@ class _Writer:
                         else None
                     ),
                     on=on,
+                    at=spec.stage_at[step] if spec.stage_at else None,
                 )
             for side, feedback in (
                 ("enterprise", spec.enterprise_feedback),

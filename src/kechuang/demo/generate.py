@@ -12,7 +12,7 @@ import dataclasses
 import itertools
 import random
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from kechuang.demo import DEFAULT_SEED, content
 from kechuang.demo.content import LANZHOU, REPORT_DATE
@@ -373,6 +373,7 @@ def generate_world(seed: int = DEFAULT_SEED) -> DemoWorld:
     for peer in content.PEER_REGIONS:
         _peer(gen, peer, institutions)
     _demand_statuses(world)
+    _docking_timelines(world)
     _honour_lists(gen)
     _users(gen)
     return world
@@ -391,6 +392,68 @@ def _demand_statuses(world: DemoWorld) -> None:
             world.demands[index] = dataclasses.replace(demand, status="solved")
         elif any(end != "closed" for end in ends):
             world.demands[index] = dataclasses.replace(demand, status="docking")
+
+
+_STEP_DAYS: dict[str, tuple[int, int]] = {
+    "contacted": (1, 7),
+    "meeting": (7, 21),
+    "negotiating": (10, 35),
+    "closed": (5, 40),
+}
+"""Days from the previous step to this one (signing and delivery have their own dates)."""
+
+
+def _docking_timelines(world: DemoWorld) -> None:
+    """Give every docking the real time of each step, so response-time KPIs read days, not the
+    years between the demo's 2024 and the day it is built."""
+    published = {d.key: d.published_on for d in world.demands}
+    world.dockings[:] = [
+        dataclasses.replace(
+            spec, stage_at=_stage_times(world.seed, spec, published.get(spec.demand_key))
+        )
+        for spec in world.dockings
+    ]
+
+
+def _office_hours(rng: random.Random, day: date) -> datetime:
+    """A moment in Beijing office hours (01:30–08:30 UTC) of ``day``."""
+    return datetime.combine(day, time(1, 30), tzinfo=UTC) + timedelta(minutes=rng.randint(0, 420))
+
+
+def _stage_times(seed: int, spec: DockingSpec, published_on: date | None) -> tuple[datetime, ...]:
+    """Proposed 1–14 days after publication (sometimes up to 40), contacted within a week,
+    a meeting 1–3 weeks later, negotiation 10–35 days after that; signing and delivery on the
+    spec's dates (earlier steps squeezed in before signing); closing 5–40 days after the last
+    step. Never after the report's day, never out of order."""
+    # Its own stream per docking, so the rest of the seeded world is unchanged.
+    rng = random.Random(f"{seed}:{spec.key}")  # noqa: S311 -- reproducible demo data
+    start = datetime.combine(published_on or date(2023, 1, 1), time(9, 0), tzinfo=UTC)
+    limit = datetime.combine(REPORT_DATE, time(9, 0), tzinfo=UTC)
+    first = rng.randint(1, 14) if rng.random() < 0.85 else rng.randint(15, 40)
+    gaps = [_office_hours(rng, start.date() + timedelta(days=first)) - start]
+    for stage in spec.path:
+        low, high = _STEP_DAYS.get(stage, (0, 0))
+        gaps.append(timedelta(days=rng.randint(low, high), minutes=rng.randint(-180, 180)))
+    fixed = {
+        stage: _office_hours(rng, day)
+        for stage, day in (("signed", spec.signed_on), ("delivered", spec.delivered_on))
+        if day is not None
+    }
+    stages = ("proposed", *spec.path)
+    if "signed" in stages and "signed" in fixed:
+        before_signing = gaps[: stages.index("signed")]
+        room = fixed["signed"] - start
+        total = sum(before_signing, timedelta())
+        if total > room * 0.9:
+            scale = max(0.0, room * 0.9 / total)
+            gaps[: len(before_signing)] = [gap * scale for gap in before_signing]
+    times: list[datetime] = []
+    current = start
+    for stage, gap in zip(stages, gaps, strict=True):
+        moment = fixed.get(stage) or min(current + gap, limit)
+        current = max(current, moment)
+        times.append(current)
+    return tuple(times)
 
 
 # ---------------------------------------------------------------------- 兰州新区

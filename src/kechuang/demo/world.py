@@ -9,7 +9,7 @@ Every record has a stable `key` so that references between records survive a reb
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 DEMO_MARK_ZH = "【演示】"
 DEMO_MARK_EN = "[Demo]"
@@ -179,6 +179,8 @@ class DockingSpec:
     enterprise_feedback: tuple[int, str] | None  # (rating 1–5, comment)
     provider_feedback: tuple[int, str] | None
     note: str
+    stage_at: tuple[datetime, ...] = ()
+    """When each step happened (UTC): `proposed`, then one per stage of `path`; empty = now."""
 
 
 @dataclass(frozen=True, slots=True)
