@@ -49,10 +49,15 @@ def main() -> None:
     parser.add_argument("--evaluate", default="dev_1.json")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache/kechuang/routing")
     parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument(
+        "--dev",
+        default=None,
+        help="file for the temperatures (default dev_K.json); accuracy does not depend on it",
+    )
     args = parser.parse_args()
 
     train = read(args.data / f"train_{args.train_split}.json")
-    dev = read(args.data / f"dev_{args.train_split}.json")
+    dev = read(args.data / (args.dev or f"dev_{args.train_split}.json"))
     evaluated = read(args.data / args.evaluate)
     train_ids = {r["content"] for r in train}
     overlap = sum(r["content"] in train_ids for r in evaluated)
@@ -62,6 +67,7 @@ def main() -> None:
     result: dict[str, object] = {
         "train": f"train_{args.train_split}.json",
         "evaluated": args.evaluate,
+        "temperatures_on": args.dev or f"dev_{args.train_split}.json",
         "n": len(evaluated),
         "evaluated_texts_also_in_train": overlap,
     }
