@@ -82,7 +82,7 @@ class CodeListRouter:
     scope note and every descendant's name and note. A text's scores are its cosine similarities
     to the prototypes, turned into probabilities by a temperature-scaled softmax. Measured on
     CSL abstracts mapped to GB/T 13745 level 1, prototypes beat a linear SVM trained on the
-    descendants as separate documents (37.5 % vs 28.9 % top-1; benchmarks/RESULTS.md).
+    descendants as separate documents (30.4 % vs 26.7 % top-1; benchmarks/RESULTS.md).
     """
 
     def __init__(self, taxonomy: Taxonomy, level: int = 1) -> None:
