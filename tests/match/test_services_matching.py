@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from typer.testing import CliRunner
+
+from kechuang.cli import app
 from kechuang.domain import (
     Actor,
     Demand,
@@ -121,3 +125,25 @@ def test_text_match_explains_and_demand_match_excludes_conflicts(world: dict[str
     assert lost not in recommended
     assert result.conflicts[insider][0].reason is ConflictReason.SAME_ORGANISATION
     assert result.conflicts[lost][0].reason is ConflictReason.CLOSED_LOST_DOCKING
+
+
+def test_cli_match_text_and_demand_print_evidence(
+    world: dict[str, int], tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KECHUANG_DATA_DIR", str(tmp_path))
+    runner = CliRunner()
+    shown = runner.invoke(
+        app, ["match", "text", "淀粉废水", "--kind", "expert", "--embedder", "none", "--k", "2"]
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "依据/evidence" in shown.output
+    assert "淀粉" in shown.output
+    as_json = runner.invoke(
+        app, ["match", "demand", str(world["demand"]), "--embedder", "none", "--json"]
+    )
+    assert as_json.exit_code == 0, as_json.output
+    payload = json.loads(as_json.stdout)
+    assert payload[0]["entity_id"] == f"expert:{world['starch']}"
+    assert payload[0]["works"][0]["matched_terms"]
+    unknown = runner.invoke(app, ["match", "text", "x", "--kind", "nope", "--embedder", "none"])
+    assert unknown.exit_code == 2
