@@ -240,6 +240,8 @@ class Repository(Generic[M]):
             .values({**self._values(model), "created_at": now, "updated_at": now})
             .returning(self.table.c.id)
         ).scalar_one()
+        if not self.children:  # nothing the database adds but the id and the timestamps
+            return model.model_copy(update={"id": new_id, "created_at": now, "updated_at": now})
         self._write_children(model, new_id)
         stored = self.get(new_id)
         assert stored is not None
@@ -250,12 +252,14 @@ class Repository(Generic[M]):
         assert model.id is not None
         values = self._values(model)
         values.pop("created_at", None)
-        values["updated_at"] = utcnow()
+        now = values["updated_at"] = utcnow()
         result = self.session.execute(
             update(self.table).where(self.table.c.id == model.id).values(**values)
         )
         if not getattr(result, "rowcount", 1):
             raise LookupError(model.id)
+        if not self.children:
+            return model.model_copy(update={"updated_at": now})
         self._write_children(model, model.id)
         stored = self.get(model.id)
         assert stored is not None
