@@ -178,8 +178,8 @@ def _write_jsonl(path: Path, records: list[dict[str, object]]) -> None:
     )
 
 
-def test_suite_runs_on_a_tiny_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KECHUANG_ROUTING_VIEWS", "characters")
+def _tiny_folder(tmp_path: Path) -> list[str]:
+    """Write a FewCLUE-layout folder with the toy problem; return its labels."""
     labels = ["计算机科学与技术", "作物学", "基础医学/临床医学"]
     mapping = {"计算机": labels[0], "作物": labels[1], "医学": labels[2]}
     records = [
@@ -193,6 +193,12 @@ def test_suite_runs_on_a_tiny_folder(tmp_path: Path, monkeypatch: pytest.MonkeyP
     _write_jsonl(tmp_path / "dev_few_all.json", records[:3])
     evaluated = [{"content": text, "label": mapping[label]} for text, label in TOY_TEST]
     _write_jsonl(tmp_path / "test.json", evaluated)
+    return labels
+
+
+def test_suite_runs_on_a_tiny_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KECHUANG_ROUTING_VIEWS", "characters")
+    labels = _tiny_folder(tmp_path)
     out = tmp_path / "predictions.jsonl"
     result = SUITES["csl-discipline"](
         data=tmp_path, split=tmp_path / "test.json", predictions_out=out
@@ -213,6 +219,19 @@ def test_suite_runs_on_a_tiny_folder(tmp_path: Path, monkeypatch: pytest.MonkeyP
         for line in lines
     )
     json.dumps(result)  # the CLI prints it as JSON
+
+
+@pytest.mark.slow
+def test_suite_with_both_views_and_real_e5(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default (characters + e5) path end to end; descriptions off to keep it short."""
+    monkeypatch.setenv("KECHUANG_ROUTING_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("KECHUANG_ROUTING_DESCRIPTIONS", "0")
+    _tiny_folder(tmp_path)
+    result = SUITES["csl-discipline"](
+        data=tmp_path, split=tmp_path / "test.json", predictions_out=None
+    )
+    assert result["accuracy"] == pytest.approx(1.0)
+    assert (tmp_path / "cache" / "embeddings.sqlite3").exists()
 
 
 def test_suite_says_which_file_is_missing(tmp_path: Path) -> None:

