@@ -1,6 +1,7 @@
-"""Past times of docking steps (``at``): only the system actor (importers, the demo) may record
-them, in order and not in the future; everyone else gets "now". KPI response times are measured
-on this history, so a user who could backdate could fake a fast response."""
+"""Past times of docking steps (``at``) and demands' publication times: only the system actor
+(importers, the demo) may record them — docking steps in order and not in the future; everyone
+else gets "now". KPI response times are measured on these, so a user who could set them could
+fake a fast response."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from services_world import World
 
 from kechuang.domain import (
     Actor,
+    Demand,
+    DemandStatus,
     Docking,
     DockingStage,
     PermissionDenied,
@@ -99,3 +102,39 @@ def test_future_or_out_of_order_times_are_refused(world: World) -> None:
     stored = dockings.get(world.admin, docking.id)
     assert stored.stage is DockingStage.CONTACTED
     assert len(stored.history) == 2
+
+
+@pytest.mark.parametrize("who", ["admin", "operator_a", "member_a"])
+def test_only_the_system_sets_a_demands_publication_time(world: World, who: str) -> None:
+    actor: Actor = getattr(world, who)
+    before = demands.get(world.admin, world.demand_public)
+    with pytest.raises(PermissionDenied) as caught:
+        demands.update(actor, world.demand_public, {"published_at": T0})
+    assert "published_at" in caught.value.fix_en
+    assert demands.get(world.admin, world.demand_public).published_at == before.published_at
+    with pytest.raises(PermissionDenied):
+        demands.create(
+            actor,
+            Demand(
+                region_id=world.region_a,
+                enterprise_id=world.enterprise_a,
+                title="补记发布时间的需求",
+                status=DemandStatus.DRAFT,
+                published_at=T0,
+            ),
+        )
+    # Round-tripping the stored time, or leaving it out, is not a change.
+    kept = demands.update(
+        actor,
+        world.demand_public,
+        {"title": "公开需求（修订）", "published_at": before.published_at},
+    )
+    assert kept.published_at == before.published_at
+    # Publishing stamps now; the system may record the real time.
+    draft = demands.create(
+        actor,
+        Demand(region_id=world.region_a, enterprise_id=world.enterprise_a, title="新需求"),
+    )
+    assert draft.id is not None
+    assert draft.published_at is None
+    assert demands.update(SYSTEM, draft.id, {"published_at": T0}).published_at == T0

@@ -69,6 +69,20 @@ def _check_status_change(actor: Actor, demand: Demand, status: Any) -> None:
         )
 
 
+def _check_published_at(actor: Actor, before: Demand | None, after: Demand) -> None:
+    """Only the system actor (importers, the demo) sets a publication time; for anyone else the
+    service stamps it on publishing, so KPI response times cannot be shortened by hand."""
+    previous = before.published_at if before is not None else None
+    if after.published_at == previous or policy.is_system(actor):
+        return
+    raise PermissionDenied(
+        "发布时间由系统在发布时记录，不能手工填写",
+        "The publication time is recorded by the system when the demand is published",
+        fix_zh="请不填发布时间（published_at）",
+        fix_en="Leave published_at out",
+    )
+
+
 def _stamp_published(demand: Demand) -> Demand:
     if demand.status is DemandStatus.PUBLISHED and demand.published_at is None:
         return demand.model_copy(update={"published_at": utcnow()})
@@ -80,6 +94,7 @@ def create(actor: Actor, demand: Demand) -> Demand:
     """Post a demand (enterprises: as draft or for review; operators may publish directly)."""
     demand = validate(Demand, demand)
     _check_status_change(actor, demand, demand.status)
+    _check_published_at(actor, None, demand)
     _check_references(demand)
     return _crud.create(actor, "demands.create", KIND, _stamp_published(demand))
 
@@ -91,7 +106,9 @@ def update(actor: Actor, demand_id: int, changes: Mapping[str, Any]) -> Demand:
     _check_status_change(actor, before, changes.get("status"))
     # Text edits of a published demand by non-staff: spam goes back to review, not live.
     changes, held = _moderation.screen_changes(actor, before, changes, _TEXT_FIELDS, **_HOLD)
-    after = _stamp_published(_crud.merge(before, changes))
+    merged = _crud.merge(before, changes)
+    _check_published_at(actor, before, merged)
+    after = _stamp_published(merged)
     if after.enterprise_id != before.enterprise_id or after.region_id != before.region_id:
         _check_references(after)
     stored = _crud.save(actor, "demands.update", KIND, before, after, change="update")

@@ -95,7 +95,7 @@ def _recorded_at(actor: Actor, at: datetime | None, previous: datetime | None) -
     now = utcnow()
     if at is None:
         return now
-    if not (policy.is_admin(actor) and actor.user_id is None):
+    if not policy.is_system(actor):
         raise PermissionDenied(
             "只有系统导入可以补记对接的历史时间",
             "Only a system import may record a past time for a docking step",

@@ -92,6 +92,12 @@ def is_admin(actor: Actor) -> bool:
     return actor.role is Role.NATIONAL_ADMIN
 
 
+def is_system(actor: Actor) -> bool:
+    """The system actor (CLI jobs, importers, the demo) — not a signed-in admin. Only it may
+    record past times (docking steps, publication), which KPI response times are measured on."""
+    return actor.user_id is None and actor.role is Role.NATIONAL_ADMIN
+
+
 def operates(actor: Actor, region_id: int | None) -> bool:
     """A region operator of exactly this region."""
     return (
