@@ -4,6 +4,7 @@ good files stream row by row, and exports never carry a live formula."""
 from __future__ import annotations
 
 import codecs
+import time
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -363,3 +364,94 @@ def test_template_has_instructions_dropdowns_and_an_ignored_example(
     assert "企业、实验室" in instructions
     assert "Enterprise, Lab" in instructions
     assert rows_of(path, sample) == []  # the example row is never imported
+
+
+def _minimal_xlsx(
+    path: Path, header: list[str], row: list[str], count: int, *, dimension: bool = False
+) -> None:
+    """A real workbook with ``count`` copies of ``row``, written as streamed XML (fast);
+    ``dimension`` adds the ``<dimension>`` element Excel writes (hostile files may omit it)."""
+
+    def cells(values: list[str], number: int) -> str:
+        return "".join(
+            f'<c r="{chr(65 + index)}{number}" t="inlineStr"><is><t>{value}</t></is></c>'
+            for index, value in enumerate(values)
+        )
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
+            '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}">'
+            f'<Relationship Id="rId1" Type="{relationships}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" '
+            f'xmlns:r="{relationships}"><sheets><sheet name="{DATA_SHEET}" sheetId="1" '
+            'r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}">'
+            f'<Relationship Id="rId1" Type="{relationships}/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            head = (
+                f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">'
+                + (f'<dimension ref="A1:B{count + 1}"/>' if dimension else "")
+                + f'<sheetData><row r="1">{cells(header, 1)}</row>'
+            )
+            sheet.write(head.encode())
+            for start in range(2, count + 2, 10_000):
+                chunk = "".join(
+                    f'<row r="{number}">{cells(row, number)}</row>'
+                    for number in range(start, min(start + 10_000, count + 2))
+                )
+                sheet.write(chunk.encode())
+            sheet.write(b"</sheetData></worksheet>")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dimension", [True, False])
+def test_a_million_row_workbook_stops_at_the_limit(
+    tmp_path: Path, sample: SheetSpec, dimension: bool
+) -> None:
+    """With a <dimension> (as Excel writes) rows stream until the limit; without one (a hostile
+    file, which would make openpyxl parse every row to learn the size) the raw scan refuses it
+    before openpyxl starts."""
+    small = tmp_path / "three.xlsx"
+    _minimal_xlsx(small, ["名称", "类型"], ["兰州新区示例企业", "企业"], 3, dimension=dimension)
+    assert [row.values for row in rows_of(small, sample)] == [
+        {"name": "兰州新区示例企业", "kind": "企业"}
+    ] * 3
+    path = tmp_path / "million.xlsx"
+    _minimal_xlsx(
+        path, ["名称", "类型"], ["兰州新区示例企业", "企业"], 1_000_000, dimension=dimension
+    )
+    seen: list[int] = []
+
+    def consume() -> None:
+        for row in read_rows(path, sample, Limits(max_rows=1_000)):
+            seen.append(row.number)
+
+    started = time.perf_counter()
+    with pytest.raises(FileRejectedError) as caught:
+        consume()
+    assert len(seen) == (1_000 if dimension else 0)
+    assert "1000" in caught.value.what.en
+    assert time.perf_counter() - started < 120  # never a full parse of the million rows

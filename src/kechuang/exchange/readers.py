@@ -257,20 +257,64 @@ def _check_zip(path: Path, limits: Limits) -> None:
 
 
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z0-9:$]+)\"")
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension[\s>/]")
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s>/]")
 
 
-def _find_merged_cells(path: Path, sheet_part: str) -> list[str]:
-    """Scan the sheet's XML in chunks for merged ranges (they sit after the cell data)."""
-    found: list[str] = []
+@dataclass
+class _SheetScan:
+    """What a raw pass over one worksheet part found."""
+
+    merged: list[str] = field(default_factory=list)
+    rows: int = 0
+    has_dimension: bool = False
+
+
+def _scan_sheet(archive: zipfile.ZipFile, part: str) -> _SheetScan:
+    """Stream a worksheet's XML once: merged ranges, ``<row>`` count, dimension before the data.
+
+    Merged ranges sit after the cell data, so finding them means reading to the end anyway.
+    """
+    scan = _SheetScan()
     tail = b""
-    with zipfile.ZipFile(path) as archive, archive.open(sheet_part.lstrip("/")) as stream:
+    seen_data = False
+    with archive.open(part) as stream:
         while chunk := stream.read(_CHUNK):
             buffer = tail + chunk
-            found.extend(m.group(1).decode("ascii") for m in _MERGE.finditer(buffer))
+            start = len(tail)
+            if not seen_data:
+                data_at = _SHEET_DATA.search(buffer)
+                dimension_at = _DIMENSION.search(buffer)
+                if dimension_at and (data_at is None or dimension_at.start() < data_at.start()):
+                    scan.has_dimension = True
+                seen_data = data_at is not None
+            # count only matches that end in the new chunk, so none is counted twice
+            scan.rows += sum(1 for m in _ROW.finditer(buffer) if m.end() > start)
+            scan.merged.extend(
+                m.group(1).decode("ascii") for m in _MERGE.finditer(buffer) if m.end() > start
+            )
             tail = buffer[-256:]
-            # a match lying wholly inside the kept tail would be counted twice; drop it next round
-            found = list(dict.fromkeys(found))
-    return found
+    return scan
+
+
+def _scan_sheets(path: Path, limits: Limits) -> dict[str, _SheetScan]:
+    """Scan every worksheet before openpyxl opens the workbook.
+
+    openpyxl's read-only mode parses a sheet *completely* when it lacks a ``<dimension>``
+    element (to learn its size), for every sheet, hidden ones included; such a sheet with more
+    rows than the limit is refused here, before that parse can start.
+    """
+    scans: dict[str, _SheetScan] = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            scan = _scan_sheet(archive, name)
+            if not scan.has_dimension and scan.rows > limits.max_rows + 1:
+                raise _too_many_rows(limits)
+            scans[name] = scan
+    return scans
 
 
 def _is_data_sheet_name(title: str, spec: SheetSpec) -> bool:
@@ -317,6 +361,7 @@ def _read_xlsx_rows(path: Path, kind: str, spec: SheetSpec, limits: Limits) -> I
             "Open it in Excel/WPS and “Save as” .xlsx; if it is CSV text, rename it to .csv.",
         )
     _check_zip(path, limits)
+    scans = _scan_sheets(path, limits)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
@@ -349,7 +394,8 @@ def _read_xlsx_rows(path: Path, kind: str, spec: SheetSpec, limits: Limits) -> I
                 "Unhide the data sheet and import again.",
             )
         where = Text(f"工作表“{sheet.title}”", f"sheet “{sheet.title}”")
-        merged = _find_merged_cells(path, sheet._worksheet_path)
+        scan = scans.get(str(sheet._worksheet_path).lstrip("/"), _SheetScan())
+        merged = scan.merged
         if merged:
             shown = "、".join(merged[:5])
             raise reject(
