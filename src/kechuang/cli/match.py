@@ -124,13 +124,17 @@ def rebuild(
 ) -> None:
     """重建索引 / Rebuild the matching index from every expert, organisation and achievement."""
     from kechuang.match.embedding import cached_embedder  # noqa: PLC0415
+    from kechuang.match.scale.persistence import IndexFormatError  # noqa: PLC0415
     from kechuang.match.scale.upkeep import IndexUpkeep  # noqa: PLC0415
 
     folder = index or default_index_folder()
     started = time.perf_counter()
     changes = load_all_records()
     embedder = None if lexical_only else cached_embedder()
-    upkeep = IndexUpkeep(folder, embedder=embedder)
+    try:  # reuse the vectors of the current index where texts did not change
+        upkeep = IndexUpkeep.open(folder, embedder=embedder)
+    except (IndexFormatError, FileNotFoundError):
+        upkeep = IndexUpkeep(folder, embedder=embedder)
     report = upkeep.rebuild(
         [entity for entity, _ in changes.upserts],
         [work for _, works in changes.upserts for work in works],
