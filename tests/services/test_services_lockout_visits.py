@@ -88,3 +88,20 @@ def test_visits_count_once_per_visitor_resource_and_day(world: World) -> None:
     ]
     with pytest.raises(ValidationError):  # raw addresses are refused
         visit("203.0.113.7", world.expert_a)
+
+
+def test_a_failed_sign_in_inside_a_writing_transaction_is_counted_without_deadlock(
+    world: World,
+) -> None:
+    from kechuang.services import organisations, transaction  # noqa: PLC0415
+
+    refused = False
+    with transaction():
+        organisations.update(world.admin, world.enterprise_a, {"description": "先写一笔"})
+        try:
+            users.sign_in(world.anonymous, "ent_a", "wrong password!")
+        except PermissionDenied:
+            refused = True
+    assert refused
+    assert users.get(world.admin, world.member_a.user_id or 0).failed_sign_ins == 1
+    assert organisations.get(world.admin, world.enterprise_a).description == "先写一笔"

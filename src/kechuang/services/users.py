@@ -293,23 +293,27 @@ def _resolve(secret: str, kind: TokenKind, *, touch: bool = True) -> tuple[ApiTo
 
 
 def _record_failed_sign_in(user: User) -> None:
-    """Count a failed sign-in in its own transaction, so the refusal that follows (which rolls
-    the caller's transaction back) does not erase it; lock the account at the threshold."""
+    """Count a failed sign-in — and lock the account at the threshold — in a transaction of its
+    own, run when the caller's transaction has ended: the refusal that follows rolls the caller's
+    transaction back, and on SQLite a second writer must not wait for the first."""
     settings = get_settings()
-    failures = user.failed_sign_ins + 1
-    locked_until = None
-    if failures >= settings.sign_in_max_failures:
-        locked_until = utcnow() + timedelta(minutes=settings.sign_in_lockout_minutes)
-    with Session(bind=unit_of_work().session.get_bind()) as session, session.begin():
-        row = session.get(UserRow, user.id)
-        if row is None:
-            return
-        row.failed_sign_ins = failures
-        if locked_until is not None:
-            row.locked_until = locked_until
-    if locked_until is not None and user.id is not None:
-        # The web layer subscribes to this to notify the account owner.
-        run_hooks([Change("user", user.id, "locked", user.region_id)])
+    uow = unit_of_work()
+    engine = uow.engine
+
+    def record() -> None:
+        with Session(engine) as session, session.begin():
+            row = session.get(UserRow, user.id)
+            if row is None:
+                return
+            row.failed_sign_ins += 1
+            locked = row.failed_sign_ins >= settings.sign_in_max_failures
+            if locked:
+                row.locked_until = utcnow() + timedelta(minutes=settings.sign_in_lockout_minutes)
+        if locked and user.id is not None:
+            # The web layer subscribes to this to notify the account owner.
+            run_hooks([Change("user", user.id, "locked", user.region_id)])
+
+    uow.at_end(record)
 
 
 @action("users.sign_in")

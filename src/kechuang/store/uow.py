@@ -70,8 +70,10 @@ class UnitOfWork:
     """A transaction with every repository bound to it. Use as a context manager."""
 
     def __init__(self, engine: Engine) -> None:
+        self.engine = engine
         self.session = Session(engine, expire_on_commit=False, autoflush=True)
         self.changes: list[Change] = []
+        self._at_end: list[Callable[[], None]] = []
         self.regions = RegionRepository(self.session)
         self.region_dockings = RegionDockingRepository(self.session)
         self.organisations = OrganisationRepository(self.session)
@@ -86,6 +88,12 @@ class UnitOfWork:
         self.tokens = TokenRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.visits = VisitRepository(self.session)
+
+    def at_end(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once this unit of work has ended, committed or rolled back (for
+        writes that must survive a refusal, like counting a failed sign-in; the callback opens
+        its own transaction, after this one has released its locks)."""
+        self._at_end.append(callback)
 
     def record(self, change: Change) -> None:
         """Remember a change for the after-commit hooks."""
@@ -122,3 +130,9 @@ class UnitOfWork:
                 self.rollback()
         finally:
             self.close()
+            callbacks, self._at_end = self._at_end, []
+            for callback in callbacks:
+                try:
+                    callback()
+                except Exception:
+                    logger.exception("end-of-transaction callback %r failed", callback)
