@@ -123,6 +123,8 @@ def test_only_the_system_sets_a_demands_publication_time(world: World, who: str)
                 published_at=T0,
             ),
         )
+    with pytest.raises(PermissionDenied):
+        demands.upsert(actor, before.model_copy(update={"id": None, "published_at": T0}))
     # Round-tripping the stored time, or leaving it out, is not a change.
     kept = demands.update(
         actor,

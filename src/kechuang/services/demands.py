@@ -312,6 +312,8 @@ def upsert(actor: Actor, demand: Demand) -> Upserted[Demand]:
     existing = KIND.repo().find_one(enterprise_id=demand.enterprise_id, title=demand.title)
     if existing is None:
         _check_status_change(actor, demand, demand.status)
+    if demand.published_at is not None:  # None = not given: the stored time is kept
+        _check_published_at(actor, existing, demand)
     record, created, changed = _crud.upsert(
         actor, "demands.upsert", KIND, _stamp_published(demand), existing=existing
     )
