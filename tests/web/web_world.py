@@ -252,3 +252,29 @@ def api_token(client: TestClient, username: str) -> dict[str, str]:
     response = client.post("/api/v1/tokens", json={"username": username, "password": PASSWORD})
     assert response.status_code == 201, response.text
     return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def api_routes(app: object) -> list[tuple[str, set[str], bool]]:
+    """Every endpoint of the app as (path, methods, include_in_schema), through included routers
+    (FastAPI keeps included routers nested)."""
+    from fastapi.routing import APIRoute  # noqa: PLC0415
+
+    found: list[tuple[str, set[str], bool]] = []
+
+    def walk(routes: list[object], prefix: str, in_schema: bool) -> None:
+        for route in routes:
+            original = getattr(route, "original_router", None)
+            if original is not None:
+                context = route.include_context  # type: ignore[attr-defined]
+                walk(
+                    original.routes,
+                    prefix + (context.prefix or ""),
+                    in_schema and bool(context.include_in_schema),
+                )
+            elif isinstance(route, APIRoute):
+                found.append(
+                    (prefix + route.path, set(route.methods), in_schema and route.include_in_schema)
+                )
+
+    walk(app.routes, "", True)  # type: ignore[attr-defined]
+    return found
