@@ -85,7 +85,8 @@ def test_every_state_changing_form_refuses_a_missing_or_forged_token(
             assert CSRF_REFUSAL.search(response.text), (route, response.text[:300])
         assert _audit_total() == before, route
         refused.append(route)
-    assert "/operator/users" in refused and "/my/demands/new" in refused
+    assert "/operator/users" in refused
+    assert "/my/demands/new" in refused
 
 
 def test_a_token_from_another_session_is_refused(web_world: WebWorld) -> None:
