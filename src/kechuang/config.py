@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     sign_in_lockout_minutes: int = Field(
         15, ge=1, description="How long an account stays locked after too many failures."
     )
+    sign_up_requires_approval: bool = Field(
+        True,
+        description="Self-service sign-ups wait (inactive) until an operator of the region "
+        "activates them; off: the account is active at once.",
+    )
     argon2_time_cost: int = Field(
         3, ge=1, description="argon2id iterations for password hashing (RFC 9106 profile)."
     )

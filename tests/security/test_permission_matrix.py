@@ -309,6 +309,7 @@ EXPECTED: dict[str, list[tuple[str, frozenset[str]]]] = {
         for name in ("issue_api_token", "list_tokens", "revoke_token")
     },
     "users.list": [("none", OPERATORS)],
+    "users.sign_up": [("none", frozenset({"anon", "system"}))],
     **{
         f"users.{name}": PUBLIC
         for name in (
@@ -334,10 +335,11 @@ EXPECTED: dict[str, list[tuple[str, frozenset[str]]]] = {
     "stats.all_regions": PUBLIC,
     "ranking.rank_regions": PUBLIC,
     "reports.build_report": PUBLIC,
-    # matching: the index holds only what the public may read; match_demand is gated by demands
+    # matching: the index holds only what the public may read; match_demand is for signed-in
+    # users (conflicts of interest are read from dockings the public cannot see), then by tier
     "matching.build_index": PUBLIC,
     "matching.match_text": PUBLIC,
-    "matching.match_demand": PUBLIC,
+    "matching.match_demand": [("none", SIGNED)],
 }
 
 

@@ -17,6 +17,8 @@ from kechuang.api.schemas import (
     QualityIssueOut,
     RecommendationOut,
     RecommendationsOut,
+    SignUpIn,
+    SignUpOut,
     TokenIn,
     TokenOut,
     TransitionIn,
@@ -49,6 +51,7 @@ from kechuang.domain import (
     Work,
     demand_quality,
 )
+from kechuang.exchange.mail import send_sign_up_mail
 from kechuang.services import (
     achievements,
     demands,
@@ -57,6 +60,7 @@ from kechuang.services import (
     experts,
     honours,
     organisations,
+    policy,
     regions,
     stats,
     users,
@@ -109,6 +113,42 @@ def create_token(request: Request, body: TokenIn) -> TokenOut:
         token_id=token.id or 0,
         expires_at=token.expires_at.isoformat() if token.expires_at else None,
     )
+
+
+SIGN_UP_ANSWER = {
+    "zh": "已受理。我们已向您填写的邮箱发送邮件，说明下一步如何操作。",
+    "en": "Accepted. We have sent a mail to the address you gave; it says what happens next.",
+}
+
+
+@router.post(
+    "/sign-up",
+    tags=["account"],
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[Depends(rate_limit("sign_up"))],
+    summary="Sign up an enterprise member / 企业用户注册",
+)
+def sign_up(request: Request, body: SignUpIn, actor: Caller) -> SignUpOut:
+    """Open an enterprise-member account for an enterprise registered in the region (inactive
+    until an operator approves it, by default). The answer is the same whether or not the address
+    already has an account; a mail to the address says which."""
+    with tx(request):
+        outcome = users.sign_up(
+            actor,
+            email=body.email,
+            password=body.password,
+            region_id=body.region_id,
+            credit_code=body.credit_code,
+            display_name=body.display_name,
+            language=body.language,
+        )
+    send_sign_up_mail(
+        request.app.state.settings.data_dir,
+        outcome.user,
+        created=outcome.created,
+        base_url=str(request.base_url),
+    )
+    return SignUpOut(message=SIGN_UP_ANSWER)
 
 
 # --- public resources ------------------------------------------------------------------------
@@ -562,6 +602,8 @@ def recommendations(
             fix_zh="请联系管理员",
             fix_en="Ask your administrator",
         ) from error
+    # Refuse the public before the region's index is built (the service rule, not a route rule).
+    policy.require(actor, "matching.match_demand")
     cache: IndexSource = request.app.state.match_indexes
     with tx(request):
         demand = demands.get(actor, demand_id)

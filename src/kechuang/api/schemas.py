@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -58,6 +58,25 @@ class TokenIn(BaseModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
     name: str = Field("script", max_length=60)
+
+
+class SignUpIn(BaseModel):
+    """Self-service sign-up of an enterprise member (see ``users.sign_up``)."""
+
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=256)
+    region_id: int = Field(ge=1)
+    credit_code: str = Field(min_length=1, max_length=18, description="统一社会信用代码")
+    display_name: str = Field("", max_length=100)
+    language: Literal["zh", "en"] = "zh"
+
+
+class SignUpOut(BaseModel):
+    """The one answer every accepted sign-up gets: whether the address was new or already had an
+    account is told only by the mail to that address (no user enumeration)."""
+
+    status: Literal["accepted"] = "accepted"
+    message: dict[str, str]
 
 
 class TokenOut(BaseModel):

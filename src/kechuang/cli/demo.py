@@ -86,9 +86,11 @@ def demo_command(
         f"{summary.users} 用户 users."
     )
     typer.echo(
-        f"演示账号 / Demo accounts: {', '.join(summary.usernames)} — "
-        f"密码 / password: {summary.password}\n"
-        f"下一步 / Next: kechuang stats --region {DEMO_REGION}"
+        f"演示账号 / Demo accounts: {', '.join(summary.usernames)}\n"
+        "密码为随机值，尚不可用；kechuang serve 启动时为演示账号设置新的随机密码并打印一次。\n"
+        "Their passwords are random and unusable until set: kechuang serve gives every demo "
+        "account a fresh random password at start and prints it once.\n"
+        f"下一步 / Next: kechuang serve  ·  kechuang stats --region {DEMO_REGION}"
     )
 
 

@@ -8,12 +8,13 @@ database as it was. Every record is flagged ``is_demo``.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from kechuang.demo import DEFAULT_SEED
-from kechuang.demo.generate import DEMO_PASSWORD, generate_world
+from kechuang.demo.generate import generate_world
 from kechuang.demo.world import DemoWorld
 from kechuang.domain import (
     Achievement,
@@ -89,7 +90,7 @@ class DemoSummary:
     events: int
     users: int
     usernames: tuple[str, ...]
-    password: str
+    """The demo accounts; their passwords are random, unknown until `kechuang serve` sets them."""
 
 
 def demo_exists(database_url: str | None = None) -> bool:
@@ -126,7 +127,6 @@ def build_demo(
         events=len(world.events),
         users=len(world.users),
         usernames=tuple(user.username for user in world.users),
-        password=DEMO_PASSWORD,
     )
 
 
@@ -548,6 +548,7 @@ class _Writer:
                     email=f"{spec.username}@demo.example.org",
                     is_demo=True,
                 ),
-                DEMO_PASSWORD,
+                # Unusable until set: nobody knows it; `kechuang serve` sets and prints fresh ones.
+                secrets.token_urlsafe(32),
             )
             self.tick("用户 users")

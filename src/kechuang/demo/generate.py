@@ -37,9 +37,6 @@ from kechuang.demo.world import (
     WorkSpec,
 )
 
-DEMO_PASSWORD = "kechuang-demo-2024"  # noqa: S105 -- printed to the user; demo accounts only
-"""Password of every demo account; `kechuang demo` prints it."""
-
 # 兰州新区's fictional enterprises per industry; with 甘肃建设重工科技有限公司, 256 ("250余家").
 LANZHOU_ENTERPRISES = {
     "chem": 58,

@@ -57,9 +57,20 @@ policy.rule("matching.build_index", "anyone: the index holds only what the publi
     policy.anyone
 )
 policy.rule("matching.match_text", "anyone: public records only")(policy.anyone)
-policy.rule("matching.match_demand", "whoever may read the demand in full (checked by demands)")(
-    policy.anyone
-)
+
+
+def _may_match_demand(actor: Actor, _subject: object = None) -> bool:
+    """Recommendations are a members' service: the conflict-of-interest exclusion reads the closed
+    dockings the actor may see, of which the public sees none, so an anonymous caller would be
+    shown partners the rules exclude. The demand's tier is then checked by ``demands.get``."""
+    return policy.signed_in(actor)
+
+
+policy.rule(
+    "matching.match_demand",
+    "signed-in users who may read the demand in full (tier checked by demands.get); "
+    "not the anonymous public",
+)(_may_match_demand)
 
 
 def entity_id(kind: str, record_id: int | None) -> str:

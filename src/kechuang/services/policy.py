@@ -455,6 +455,17 @@ for _name in ("users.get", "users.get_by_username", "users.update", "users.set_p
     rule(_name, "the user; admins; operators of the user's region")(
         lambda a, u: is_self(a, u) or manages_user(a, u)
     )
+
+
+def signs_up(actor: Actor, _subject: Any = None) -> bool:
+    """The anonymous public (and the system); a signed-in user does not open a second account."""
+    return actor.is_anonymous or is_system(actor)
+
+
+rule(
+    "users.sign_up",
+    "the anonymous public (and the system): nobody signed in opens a second account this way",
+)(signs_up)
 rule("users.deactivate", "admins; operators of the user's region")(manages_user)
 rule("users.unlock", "admins; operators of the user's region")(manages_user)
 rule("users.list", "admins; operators (their region only)")(

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import builtins
 import hashlib
+import re
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from typing import Any
@@ -26,6 +28,7 @@ from kechuang.domain import (
     Change,
     Conflict,
     NotFound,
+    OrganisationKind,
     Page,
     PermissionDenied,
     Role,
@@ -121,6 +124,109 @@ def create(actor: Actor, user: User, password: str) -> User:
         change="create",
     )
     return stored
+
+
+@dataclass(frozen=True)
+class SignUp:
+    """What a self-service sign-up did: ``created`` is False when the e-mail already had an
+    account (then ``user`` is that account and nothing was written). Callers must answer the person
+    identically in both cases and tell the address's owner by mail instead."""
+
+    user: User
+    created: bool
+
+
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def _sign_up_refused(field: str, zh: str, en: str, fix_zh: str, fix_en: str) -> ValidationError:
+    return ValidationError.single(field, problem_zh=zh, problem_en=en, fix_zh=fix_zh, fix_en=fix_en)
+
+
+@action("users.sign_up")
+def sign_up(
+    actor: Actor,
+    *,
+    email: str,
+    password: str,
+    region_id: int,
+    credit_code: str,
+    display_name: str = "",
+    language: str = "zh",
+) -> SignUp:
+    """Open an enterprise-member account for an enterprise already registered in the region.
+
+    The account is inactive until an operator of the region activates it when
+    ``KECHUANG_SIGN_UP_REQUIRES_APPROVAL`` is on (the default): anyone can type an enterprise's
+    public credit code. An e-mail that already has an account creates nothing and returns that
+    account, after the same password hashing a new account costs (no user enumeration)."""
+    policy.require(actor, "users.sign_up")
+    email = email.strip()
+    if len(email) > 254 or not re.match(_EMAIL, email):
+        raise _sign_up_refused(
+            "email",
+            "邮箱地址格式不正确",
+            "the e-mail address is not valid",
+            "请填写形如 name@example.com 的邮箱，激活与重置密码的邮件都发往此地址",
+            "Enter an address such as name@example.com; activation and reset mails go there",
+        )
+    _check_password(password, "")
+    uow = unit_of_work()
+    region = uow.regions.get(region_id)
+    if region is None or region.archived:
+        raise _sign_up_refused(
+            "region_id",
+            f"区域 {region_id} 不存在",
+            f"region {region_id} does not exist",
+            "请从列表中选择您企业所在的试点区域",
+            "Choose your enterprise's pilot region from the list",
+        )
+    code = credit_code.strip().upper()
+    enterprise = uow.organisations.find_one(credit_code=code) if code else None
+    if (
+        enterprise is None
+        or enterprise.archived
+        or enterprise.kind is not OrganisationKind.ENTERPRISE
+        or enterprise.region_id != region_id
+    ):
+        raise _sign_up_refused(
+            "credit_code",
+            f"{region.name}未登记统一社会信用代码为 {code or '（空）'} 的企业",
+            f"no enterprise with the unified social credit code {code or '(empty)'} is "
+            f"registered in {region.name_en or region.name}",
+            "请核对 18 位代码与所选区域；企业尚未登记的，请联系该区域科协登记",
+            "Check the 18-character code and the region; if the enterprise is not registered "
+            "yet, ask the region's science association to register it",
+        )
+    password_hash = hasher().hash(password)  # also for an existing address: the same time
+    existing = uow.users.find_by_login(email)
+    if existing is not None:
+        return SignUp(existing, created=False)
+    user = validate(
+        User,
+        {
+            "username": f"ent-{secrets.token_hex(5)}",
+            "display_name": display_name.strip()[:100],
+            "email": email,
+            "role": Role.ENTERPRISE_MEMBER,
+            "region_id": region_id,
+            "organisation_id": enterprise.id,
+            "language": language if language in ("zh", "en") else "zh",
+            "is_active": not get_settings().sign_up_requires_approval,
+        },
+    )
+    stored = uow.users.add_with_password(user, password_hash)
+    _crud.audit(
+        actor,
+        "users.sign_up",
+        KIND.name,
+        stored.id,
+        region_id=stored.region_id,
+        before=None,
+        after=_crud.snapshot(stored),
+        change="create",
+    )
+    return SignUp(stored, created=True)
 
 
 @action("users.get")

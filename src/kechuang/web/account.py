@@ -1,7 +1,7 @@
-"""Accounts in the browser: sign in, sign out, password reset by mail, API tokens.
+"""Accounts in the browser: sign in, sign up, sign out, password reset by mail, API tokens.
 
-Sign-in and reset answer identically whether or not the account exists (no user enumeration);
-both are rate limited per client address.
+Sign-in, sign-up and reset answer identically whether or not the account exists (no user
+enumeration); all are rate limited per client address.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from kechuang.domain import Actor, KechuangError, Role, User
-from kechuang.services import users
+from kechuang.services import regions, users
 from kechuang.web import i18n, mail
 from kechuang.web.deps import (
     SESSION_SECRET_KEY,
@@ -193,7 +193,69 @@ def revoke_token(
 __all__ = ["current_actor", "router"]
 
 
+def _sign_up_form(
+    request: Request, values: dict[str, str], errors: list[str], status_code: int = 200
+) -> Response:
+    with tx(request):
+        region_page = regions.list(Actor.anonymous(), limit=200)
+    return render(
+        request,
+        "account/sign_up.html",
+        {"regions": region_page.items, "values": values, "errors": errors, "sent": False},
+        status_code=status_code,
+    )
+
+
 @router.get("/sign-up")
-def sign_up(request: Request) -> Response:
-    """How an enterprise gets an account (operators invite; see /operator/users)."""
-    return render(request, "account/sign_up.html")
+def sign_up_form(request: Request) -> Response:
+    """Self-service sign-up of an enterprise member (see ``users.sign_up``)."""
+    return _sign_up_form(request, {}, [])
+
+
+@router.post("/sign-up", dependencies=[Depends(rate_limit("sign_up"))])
+def sign_up(  # noqa: PLR0917 -- one parameter per form field, as FastAPI reads them
+    request: Request,
+    actor: Annotated[Actor, Depends(current_actor)],
+    email: TextField = "",
+    display_name: TextField = "",
+    region_id: TextField = "",
+    credit_code: TextField = "",
+    password: TextField = "",
+    password2: TextField = "",
+) -> Response:
+    """Open an account (pending approval by default). A new address and one that already has an
+    account get the same page; the mail to the address says which it was (no user enumeration)."""
+    language = language_of(request)
+    values = {
+        "email": email,
+        "display_name": display_name,
+        "region_id": region_id,
+        "credit_code": credit_code,
+    }
+    if password != password2:
+        errors = [i18n.gettext(language, "The two passwords differ. Type the same password twice.")]
+        return _sign_up_form(request, values, errors, status_code=422)
+    try:
+        with tx(request):
+            outcome = users.sign_up(
+                actor,
+                email=email,
+                password=password,
+                region_id=int(region_id) if region_id.strip().isdigit() else 0,
+                credit_code=credit_code,
+                display_name=display_name,
+                language=language.short,
+            )
+    except KechuangError as error:
+        return _sign_up_form(request, values, error.lines(language.short), status_code=422)
+    mail.send_sign_up_mail(
+        request.app.state.settings.data_dir,
+        outcome.user,
+        created=outcome.created,
+        base_url=str(request.base_url),
+    )
+    return render(
+        request,
+        "account/sign_up.html",
+        {"regions": [], "values": {}, "errors": [], "sent": True},
+    )

@@ -729,6 +729,20 @@ def invite_user(
     )
 
 
+@router.post("/operator/users/{user_id}/activate")
+def activate_user(request: Request, user_id: int, actor: Operator) -> Response:
+    """Approve a self-service sign-up (or re-open a deactivated account) of the region."""
+    with tx(request):
+        activated = users.update(actor, user_id, {"is_active": True})
+    flash(
+        request,
+        "ok",
+        i18n.gettext(language_of(request), "Account %(name)s is active.")
+        % {"name": activated.username},
+    )
+    return RedirectResponse("/operator/users", status_code=303)
+
+
 def _profile_page(
     request: Request, actor: Actor, *, errors: list[str] | None = None, status_code: int = 200
 ) -> Response:

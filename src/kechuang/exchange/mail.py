@@ -1,0 +1,74 @@
+"""Outgoing mail, shared by the pages and the API (which may not import each other).
+
+In development each message is written as an ``.eml`` file to the outbox directory
+(``<data_dir>/outbox``) instead of being sent, so the password-reset and sign-up flows can be
+followed on one machine and checked by tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from email.message import EmailMessage
+from pathlib import Path
+
+from kechuang.domain import User
+
+
+def outbox_dir(data_dir: Path) -> Path:
+    """Where development mail lands."""
+    return data_dir / "outbox"
+
+
+def send(data_dir: Path, *, to: str, subject: str, body: str) -> Path:
+    """Write one message to the outbox and return its path."""
+    message = EmailMessage()
+    message["From"] = "Kechuang 科创 <no-reply@kechuang.invalid>"
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    folder = outbox_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    path = folder / f"{stamp}-{secrets.token_hex(4)}.eml"
+    path.write_bytes(message.as_bytes())
+    return path
+
+
+def send_sign_up_mail(data_dir: Path, user: User, *, created: bool, base_url: str) -> Path:
+    """Tell the address's owner what a sign-up did. The person who signed up is shown the same
+    answer either way; only this mail, to the address's owner, says which case it was."""
+    base = base_url.rstrip("/")
+    if not created:
+        subject = "科创 Kechuang：此邮箱已有账号 / This address already has an account"
+        body = (
+            f"您好：\n\n有人用本邮箱（{user.email}）申请注册科创平台账号，而本邮箱已有账号"
+            f"（用户名 {user.username}），因此未新建账号。\n"
+            f"如是您本人：请直接登录 {base}/sign-in ，忘记密码可在 {base}/password-reset 重置。\n"
+            "如非本人操作，请忽略本邮件，您的账号不受影响。\n\n"
+            f"Hello,\n\nSomeone asked to sign up to Kechuang with this address ({user.email}), "
+            f"which already has an account (username {user.username}), so no account was "
+            f"created.\nIf it was you: sign in at {base}/sign-in, or reset a forgotten password "
+            f"at {base}/password-reset.\nIf it was not you, ignore this mail; your account is "
+            "unchanged.\n"
+        )
+    elif user.is_active:
+        subject = "科创 Kechuang：账号已开通 / Your account is open"
+        body = (
+            f"您好 {user.display_name or user.email}：\n\n您的企业账号已开通，用户名 "
+            f"{user.username}（也可用本邮箱登录）：{base}/sign-in\n\n"
+            f"Hello {user.display_name or user.email},\n\nYour enterprise account is open, "
+            f"username {user.username} (or sign in with this address): {base}/sign-in\n"
+        )
+    else:
+        subject = "科创 Kechuang：注册待审核 / Sign-up awaiting approval"
+        body = (
+            f"您好 {user.display_name or user.email}：\n\n已收到您的企业账号注册申请（用户名 "
+            f"{user.username}，也可用本邮箱登录）。区域科协运营人员核实后将开通账号，"
+            f"届时即可登录 {base}/sign-in 。\n如非本人操作，请忽略本邮件。\n\n"
+            f"Hello {user.display_name or user.email},\n\nWe received your sign-up for an "
+            f"enterprise account (username {user.username}; you can also sign in with this "
+            "address). The region's science association will check it and open the account; "
+            f"then sign in at {base}/sign-in.\nIf it was not you, ignore this mail.\n"
+        )
+    return send(data_dir, to=user.email, subject=subject, body=body)
