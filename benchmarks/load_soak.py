@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -45,6 +46,14 @@ REPO = Path(__file__).resolve().parents[1]
 KECHUANG = shutil.which("kechuang", path=str(Path(sys.executable).parent)) or "kechuang"
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 MAX_IN_FLIGHT = 200
+IMMEDIATE = """
+import sys
+import kechuang.store.database as database
+database._sqlite_begin = lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE")
+from kechuang.cli import main
+sys.argv[0] = "kechuang"
+main()
+"""
 
 
 def free_port() -> int:
@@ -108,10 +117,8 @@ def server_rss_mb(process: psutil.Process) -> float:
     """Resident memory of the server and its children, MB."""
     total = process.memory_info().rss
     for child in process.children(recursive=True):
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             total += child.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
     return total / 1e6
 
 
@@ -131,26 +138,43 @@ async def discover(client: httpx.AsyncClient) -> dict[str, list[int]]:
 
 async def token(client: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:
     """A Bearer header for a demo account."""
-    response = await client.post("/api/v1/tokens", json={"username": username, "password": password})
+    response = await client.post(
+        "/api/v1/tokens", json={"username": username, "password": password}
+    )
     response.raise_for_status()
     return {"Authorization": f"Bearer {response.json()['token']}"}
 
 
-async def run(base: str, rate: float, seconds: float, server: psutil.Process, tally: Tally) -> None:
-    """Drive the mix at ``rate`` requests/s for ``seconds``; sample RSS every 5 s."""
-    from kechuang.demo.generate import DEMO_PASSWORD  # noqa: PLC0415
+def demo_passwords(log: Path) -> dict[str, str]:
+    """The demo accounts' passwords ``kechuang serve`` printed at start (fresh each start)."""
+    found = {}
+    for line in log.read_text(errors="replace").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0].startswith("demo-"):
+            found[parts[0]] = parts[2]
+    return found
 
+
+async def run(
+    base: str,
+    rate: float,
+    seconds: float,
+    server: psutil.Process,
+    tally: Tally,
+    passwords: dict[str, str],
+) -> None:
+    """Drive the mix at ``rate`` requests/s for ``seconds``; sample RSS every 5 s."""
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
         ids = await discover(client)
-        enterprise = await token(client, "demo-enterprise", DEMO_PASSWORD)
-        expert = await token(client, "demo-expert", DEMO_PASSWORD)
-        lab = await token(client, "demo-lab", DEMO_PASSWORD)
+        enterprise = await token(client, "demo-enterprise", passwords["demo-enterprise"])
+        expert = await token(client, "demo-expert", passwords["demo-expert"])
+        lab = await token(client, "demo-lab", passwords["demo-lab"])
         me = (await client.get("/api/v1/me", headers=enterprise)).json()
         expert_id = (await client.get("/api/v1/me", headers=expert)).json()["expert_id"]
         region_id, enterprise_id = me["region_id"], me["organisation_id"]
         own_demands: list[int] = []
-        rng = random.Random(20240827)  # noqa: S311 -- a load mix, not a secret
+        rng = random.Random(20240827)  # a load mix, not a secret
 
         def pick(kind: str) -> int:
             return rng.choice(ids[kind])
@@ -159,10 +183,26 @@ async def run(base: str, rate: float, seconds: float, server: psutil.Process, ta
             """(label, method, path, request kwargs)."""
             roll = rng.random() * 100
             if roll < 1:
-                return "search", "GET", "/search", {"params": {"q": rng.choice(["氢", "催化", "材料"])}}
+                return (
+                    "search",
+                    "GET",
+                    "/search",
+                    {"params": {"q": rng.choice(["氢", "催化", "材料"])}},
+                )
             if roll < 30:
-                path = rng.choice(["/", "/demands", "/experts", "/achievements", "/organisations",
-                                   "/events", "/societies", "/labs", "/demands?page=2"])
+                path = rng.choice(
+                    [
+                        "/",
+                        "/demands",
+                        "/experts",
+                        "/achievements",
+                        "/organisations",
+                        "/events",
+                        "/societies",
+                        "/labs",
+                        "/demands?page=2",
+                    ]
+                )
                 return "page-list", "GET", path, {}
             if roll < 55:
                 kind = rng.choice(["demands", "experts", "achievements", "organisations", "events"])
@@ -174,16 +214,36 @@ async def run(base: str, rate: float, seconds: float, server: psutil.Process, ta
                 kind = rng.choice(["demands", "experts", "achievements", "organisations", "events"])
                 return "api-detail", "GET", f"/api/v1/{kind}/{pick(kind)}", {}
             if roll < 88 or not own_demands:
-                body = {"region_id": region_id, "enterprise_id": enterprise_id,
-                        "title": f"压测需求 {rng.randrange(10**6)}", "status": "draft",
-                        "key_problems": "高温密封件寿命不足，需要新材料。"}
-                return "write-create", "POST", "/api/v1/demands", {"json": body, "headers": enterprise}
+                body = {
+                    "region_id": region_id,
+                    "enterprise_id": enterprise_id,
+                    "title": f"压测需求 {rng.randrange(10**6)}",
+                    "status": "draft",
+                    "key_problems": "高温密封件寿命不足，需要新材料。",
+                }
+                return (
+                    "write-create",
+                    "POST",
+                    "/api/v1/demands",
+                    {"json": body, "headers": enterprise},
+                )
             if roll < 94:
-                return "write-update", "PATCH", f"/api/v1/demands/{rng.choice(own_demands)}", {
-                    "json": {"key_problems": f"更新 {rng.randrange(10**6)}"}, "headers": enterprise}
+                return (
+                    "write-update",
+                    "PATCH",
+                    f"/api/v1/demands/{rng.choice(own_demands)}",
+                    {
+                        "json": {"key_problems": f"更新 {rng.randrange(10**6)}"},
+                        "headers": enterprise,
+                    },
+                )
             if roll < 97:
-                return "write-expert", "PATCH", f"/api/v1/experts/{expert_id}", {
-                    "json": {"capacity": rng.randrange(1, 6)}, "headers": expert}
+                return (
+                    "write-expert",
+                    "PATCH",
+                    f"/api/v1/experts/{expert_id}",
+                    {"json": {"capacity": rng.randrange(1, 6)}, "headers": expert},
+                )
             return "write-nda", "POST", f"/api/v1/demands/{pick('demands')}/nda", {"headers": lab}
 
         in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
@@ -250,8 +310,15 @@ def main() -> None:
     parser.add_argument("--url", help="use this database (with the demo) instead of a fresh one")
     parser.add_argument("--rate", type=float, default=100.0, help="requests per second")
     parser.add_argument("--seconds", type=float, default=600.0, help="duration of the load")
-    parser.add_argument("--warmup", type=float, default=60.0, help="seconds excluded from RSS trend")
+    parser.add_argument(
+        "--warmup", type=float, default=60.0, help="seconds excluded from RSS trend"
+    )
     parser.add_argument("--json", type=Path, help="write the full result here")
+    parser.add_argument(
+        "--sqlite-begin-immediate",
+        action="store_true",
+        help="experiment: serve with SQLite transactions opened by BEGIN IMMEDIATE",
+    )
     args = parser.parse_args()
     if args.seconds > 3600 or args.rate > 500:
         parser.error("bounded: at most 3600 s and 500 requests/s")
@@ -261,9 +328,23 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "KECHUANG_DATABASE_URL": url, "KECHUANG_DATA_DIR": str(folder)}
     log = (folder / "server.log").open("wb")
+    command = [KECHUANG, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if args.sqlite_begin_immediate:  # the same command, with one store function replaced
+        command = [
+            sys.executable,
+            "-c",
+            IMMEDIATE,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ]
     server = subprocess.Popen(
-        [KECHUANG, "serve", "--host", "127.0.0.1", "--port", str(port), "--no-demo-passwords"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        command,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     tally = Tally()
@@ -276,10 +357,15 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(0.5)
         else:
-            raise SystemExit("kechuang serve did not start: " + (folder / "server.log").read_text()[-2000:])
+            raise SystemExit(
+                "kechuang serve did not start: " + (folder / "server.log").read_text()[-2000:]
+            )
         load_before = os.getloadavg()[0]
         began = time.monotonic()
-        asyncio.run(run(base, args.rate, args.seconds, psutil.Process(server.pid), tally))
+        passwords = demo_passwords(folder / "server.log")
+        asyncio.run(
+            run(base, args.rate, args.seconds, psutil.Process(server.pid), tally, passwords)
+        )
         wall = time.monotonic() - began
     finally:
         server.terminate()
@@ -292,10 +378,23 @@ def main() -> None:
             drop_database(made)
 
     every = [v for values in tally.latencies.values() for v in values]
+    server_errors = []
+    for line in (folder / "server.log").read_text(errors="replace").splitlines():
+        if '"level": "error"' not in line:
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            server_errors.append(line[:300])
+            continue
+        trace = str(record.get("exc_info") or record.get("msg")).strip().splitlines()
+        causes = [t for t in trace if t.startswith(("sqlalchemy.exc.", "sqlite3.", "psycopg."))]
+        cause = (causes or trace or [""])[-1][:300]
+        server_errors.append(f"{record.get('logger')}: {cause}")
     after = [(t, m) for t, m in tally.rss if t >= args.warmup]
     result = {
         "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
-        "machine": f"{platform.node()} {os.cpu_count()} cores, load average at start {load_before:.1f}",
+        "machine": f"{platform.node()} {os.cpu_count()} cores, load average {load_before:.1f}",
         "database": args.database,
         "rate_target": args.rate,
         "seconds": args.seconds,
@@ -306,10 +405,14 @@ def main() -> None:
         "statuses": dict(tally.statuses),
         "errors": len(tally.errors),
         "error_examples": sorted(Counter(tally.errors).items(), key=lambda kv: -kv[1])[:10],
+        "server_error_lines": len(server_errors),
+        "server_error_examples": sorted(Counter(server_errors).items(), key=lambda kv: -kv[1])[:6],
         "p50_ms": round(1000 * percentile(every, 0.50), 1),
         "p95_ms": round(1000 * percentile(every, 0.95), 1),
         "p99_ms": round(1000 * percentile(every, 0.99), 1),
-        "p95_ms_by_kind": {k: round(1000 * percentile(v, 0.95), 1) for k, v in sorted(tally.latencies.items())},
+        "p95_ms_by_kind": {
+            k: round(1000 * percentile(v, 0.95), 1) for k, v in sorted(tally.latencies.items())
+        },
         "count_by_kind": {k: len(v) for k, v in sorted(tally.latencies.items())},
         "rss_mb_start": round(tally.rss[0][1], 1) if tally.rss else None,
         "rss_mb_after_warmup": round(after[0][1], 1) if after else None,
