@@ -6,6 +6,7 @@ from kechuang.match.fusion import (
     FUSIONS,
     FusionName,
     LinearFusion,
+    ZScoreFusion,
     fit_linear_fusion,
     reciprocal_rank_fusion,
 )
@@ -49,3 +50,13 @@ def test_aggregations_on_a_known_profile() -> None:
     assert 0.45 < soft <= 0.9
     assert softmax_weighted(scores, temperature=1e-4) == pytest.approx(0.9)
     assert AGGREGATIONS[AggregationName.MAX](np.zeros(0, dtype=np.float32)) == 0.0
+
+
+def test_zscore_fusion_is_scale_free_per_query() -> None:
+    lexical = np.array([10.0, 0.0, 5.0], dtype=np.float32)
+    semantic = np.array([0.8, 0.2, 0.5], dtype=np.float32)
+    fused = ZScoreFusion(lexical_weight=1.0)(lexical, semantic)
+    scaled = ZScoreFusion(lexical_weight=1.0)(lexical * 7, semantic * 3 + 1)
+    np.testing.assert_allclose(fused, scaled, atol=1e-5)
+    assert fused.argmax() == 0
+    assert abs(float(fused.mean())) < 1e-5

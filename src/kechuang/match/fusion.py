@@ -25,6 +25,7 @@ class FusionName(StrEnum):
     SEMANTIC = "semantic"
     RRF = "rrf"
     LINEAR = "linear"
+    ZSCORE = "zscore"
 
 
 def ranks(scores: FloatArray, present: npt.NDArray[np.bool_]) -> FloatArray:
@@ -74,6 +75,33 @@ class LinearFusion:
         return fused.astype(np.float32)
 
 
+def standardised(scores: FloatArray) -> FloatArray:
+    """(score - mean) / std over the candidates of one query (``-inf`` counted as 0)."""
+    finite = np.where(np.isfinite(scores), scores, 0.0).astype(np.float64)
+    spread = float(finite.std())
+    if spread == 0:
+        return np.zeros_like(scores, dtype=np.float32)
+    result: FloatArray = ((finite - finite.mean()) / spread).astype(np.float32)
+    return result
+
+
+@dataclass(frozen=True)
+class ZScoreFusion:
+    """``z(cosine) + w · z(BM25)``, each standardised over the query's candidates.
+
+    CombSUM over z-scores (Montague & Aslam, "Relevance score normalization for metasearch",
+    CIKM 2001): standardising per query removes BM25's growth with query length and the
+    "hub" texts whose cosine is high with everything, so scores compare across queries.
+    """
+
+    lexical_weight: float = 0.5
+
+    def __call__(self, lexical: FloatArray, semantic: FloatArray) -> FloatArray:
+        """Weighted sum of the standardised components."""
+        fused = standardised(semantic) + self.lexical_weight * standardised(lexical)
+        return fused.astype(np.float32)
+
+
 def fit_linear_fusion(
     objective: Callable[[LinearFusion], float],
     lexical_weights: Sequence[float] = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0),
@@ -108,4 +136,5 @@ FUSIONS: dict[FusionName, Fusion] = {
     FusionName.SEMANTIC: _semantic_only,
     FusionName.RRF: reciprocal_rank_fusion,
     FusionName.LINEAR: LinearFusion(),
+    FusionName.ZSCORE: ZScoreFusion(),
 }
