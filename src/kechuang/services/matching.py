@@ -136,7 +136,15 @@ def documents(
             )
             if part
         )
-        works.append(IndexedWork(f"{oid}:profile", text, org.name, (oid,), {"kind": ("profile",)}))
+        works.append(
+            IndexedWork(
+                f"{oid}:profile",
+                text,
+                f"{org.name}（简介 / profile）",
+                (oid,),
+                {"kind": ("profile",)},
+            )
+        )
     for expert in expert_records:
         eid = entity_id("expert", expert.id)
         member_of = (
@@ -162,7 +170,13 @@ def documents(
             if part
         )
         works.append(
-            IndexedWork(f"{eid}:profile", profile, expert.name, (eid,), {"kind": ("profile",)})
+            IndexedWork(
+                f"{eid}:profile",
+                profile,
+                f"{expert.name}（简介 / profile）",
+                (eid,),
+                {"kind": ("profile",)},
+            )
         )
         for number, work in enumerate(expert.works):
             text = " ".join(p for p in (work.title, work.abstract, " ".join(work.keywords)) if p)
