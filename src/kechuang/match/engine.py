@@ -514,10 +514,24 @@ class MatchIndex:
         ranked = self._rank_entities(scores, k=k, aggregation=aggregation, entities=entities)
         query_terms = set(self.analyzer.tokens(text))
         fusion_name = fusion.value if isinstance(fusion, FusionName) else type(fusion).__name__
+        orders = [
+            sorted(positions, key=lambda p: -float(scores.fused[p]))[:evidence]
+            for _, _, positions in ranked
+        ]
+        # Matched terms of every evidence work at once: one binary search per query term.
+        evidence_positions = sorted({p for order in orders for p in order})
+        matched = dict(
+            zip(
+                evidence_positions,
+                self.lexical.matched_terms_many(
+                    [int(scores.works[p]) for p in evidence_positions], query_terms
+                ),
+                strict=True,
+            )
+        )
         hits = []
-        for score, entity_row, positions in ranked:
-            order = sorted(positions, key=lambda p: -float(scores.fused[p]))[:evidence]
-            works = tuple(self._evidence(scores, p, query_terms) for p in order)
+        for (score, entity_row, positions), order in zip(ranked, orders, strict=True):
+            works = tuple(self._evidence(scores, p, matched[p]) for p in order)
             semantic = scores.semantic[positions]
             entity = self.entities[entity_row]
             hits.append(
@@ -589,7 +603,7 @@ class MatchIndex:
             for j in best
         ]
 
-    def _evidence(self, scores: WorkScores, position: int, query_terms: set[str]) -> WorkEvidence:
+    def _evidence(self, scores: WorkScores, position: int, matched: set[str]) -> WorkEvidence:
         work = self.works[int(scores.works[position])]
         semantic = float(scores.semantic[position])
         return WorkEvidence(
@@ -599,8 +613,6 @@ class MatchIndex:
             semantic=semantic if np.isfinite(semantic) else 0.0,
             fused=float(scores.fused[position]),
             matched_terms=tuple(
-                self.lexical.rarity_order(
-                    self.lexical.matched_terms(int(scores.works[position]), query_terms)
-                )[:MAX_MATCHED_TERMS]
+                self.lexical.rarity_order(matched)[:MAX_MATCHED_TERMS]
             ),
         )

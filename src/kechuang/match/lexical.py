@@ -110,10 +110,15 @@ class LexicalIndex:
         return best, scores[best]
 
     def matched_terms(self, row: int, tokens: Iterable[str]) -> set[str]:
-        """The ``tokens`` that occur in document ``row``, read from the index (no re-analysis).
+        """The ``tokens`` that occur in document ``row``, read from the index (no re-analysis)."""
+        return self.matched_terms_many([row], tokens)[0]
 
-        bm25s keeps, per token, the sorted ids of the documents containing it (CSC), so each
-        check is a binary search; re-analysing the document's text would cost ~1 ms.
+    def matched_terms_many(self, rows: Sequence[int], tokens: Iterable[str]) -> list[set[str]]:
+        """For each document row, the ``tokens`` it contains, read from the index.
+
+        bm25s keeps, per token, the sorted ids of the documents containing it (CSC), so one
+        binary search per token answers for all rows at once; re-analysing each document's text
+        would cost ~1 ms per document.
         """
         if self._bm25 is None:
             raise RuntimeError("LexicalIndex.fit or load must run before lookups")
@@ -121,15 +126,21 @@ class LexicalIndex:
             csc = self._bm25.scores
             self._csc = (np.asarray(csc["indptr"]), np.asarray(csc["indices"]))
         indptr, indices = self._csc
-        found: set[str] = set()
+        wanted = np.asarray(rows, dtype=np.int64)
+        found: list[set[str]] = [set() for _ in rows]
+        if wanted.size == 0:
+            return found
         for token in set(tokens):
             token_id = self.vocabulary.get(token)
             if token_id is None:
                 continue
             start, end = int(indptr[token_id]), int(indptr[token_id + 1])
-            position = start + int(np.searchsorted(indices[start:end], row))
-            if position < end and int(indices[position]) == row:
-                found.add(token)
+            if end == start:
+                continue
+            posting = indices[start:end]
+            places = np.minimum(np.searchsorted(posting, wanted), end - start - 1)
+            for i in np.flatnonzero(posting[places] == wanted).tolist():
+                found[i].add(token)
         return found
 
     def save(self, folder: Path) -> None:
