@@ -170,7 +170,9 @@ def score_components(
         for pid, (title, text) in works_by_id.items()
     ]
     entities = [Entity(id=expert, kind="expert") for expert in gold.experts]
-    index = MatchIndex.build(works, entities, analyzer=analyzer, embedder=embedder, symmetric=True)
+    index = MatchIndex.build(
+        works, entities, analyzer=analyzer, embedder=embedder, symmetric=True, settings=settings
+    )
     papers = sorted({paper for expert in gold.experts for paper in gold.truth[expert]})
     texts = [dataset.submissions[paper] for paper in papers]
     vectors = index.embed_queries(texts)
