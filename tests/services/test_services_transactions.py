@@ -13,6 +13,7 @@ from kechuang.domain import (
     Actor,
     Change,
     Conflict,
+    NotFound,
     Organisation,
     OrganisationKind,
     ValidationError,
@@ -141,3 +142,12 @@ def test_search_text_is_literal_not_a_pattern(world: World) -> None:
     assert organisations.list(world.anonymous, q="_").total == 1
     assert organisations.list(world.anonymous, q="乙").total == 1
     assert organisations.list(world.anonymous, industry_code="%").total == 0
+
+
+def test_ids_beyond_64_bits_match_nothing_instead_of_crashing(world: World) -> None:
+    huge = 2**63
+    assert organisations.list(world.anonymous, region_id=huge).total == 0
+    assert organisations.list(world.anonymous, region_id=-huge - 1).total == 0
+    with pytest.raises(NotFound):
+        organisations.get(world.anonymous, huge)
+    assert audit.list(world.admin, entity_id=huge).total == 0

@@ -73,6 +73,15 @@ def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def storable(value: object) -> bool:
+    """False for integers no database column can hold: an id like that matches nothing (SQLite
+    would otherwise raise OverflowError on binding it)."""
+    return not isinstance(value, int) or _INT64[0] <= value <= _INT64[1]
+
+
 def table_of(row_class: type[Any]) -> Table:
     """The Core table behind a declarative class."""
     table: Table = row_class.__table__
@@ -142,12 +151,14 @@ class Repository(Generic[M]):
 
     def get(self, record_id: int) -> M | None:
         """The aggregate with this id, or None."""
+        if not storable(record_id):
+            return None
         rows = self._rows(select(self.table).where(self.table.c.id == record_id))
         return self._to_models(rows)[0] if rows else None
 
     def get_many(self, record_ids: Collection[int]) -> dict[int, M]:
         """Aggregates by id (missing ids are simply absent)."""
-        ids = sorted(set(record_ids))
+        ids = sorted({record_id for record_id in record_ids if storable(record_id)})
         rows: list[RowMapping] = []
         for chunk in _chunks(ids):
             rows.extend(self._rows(select(self.table).where(self.table.c.id.in_(chunk))))
@@ -187,9 +198,11 @@ class Repository(Generic[M]):
                 pattern = f'%"{like_escape(str(value))}%'
                 result.append(cast(column, String).like(pattern, escape="\\"))
             elif key.endswith("_in"):
-                members = list(value)
+                members = [member for member in value if storable(member)]
                 column = self._column(key[:-3])
                 result.append(column.in_(members) if members else false())
+            elif not storable(value):
+                result.append(false())
             else:
                 result.append(self._column(key) == value)
         return result
@@ -717,6 +730,8 @@ class TokenRepository:
 
     def get(self, token_id: int) -> ApiToken | None:
         """A token by id."""
+        if not storable(token_id):
+            return None
         row = self.session.get(t.TokenRow, token_id)
         return None if row is None else self._model(row)
 
@@ -801,7 +816,7 @@ class VisitRepository:
     ) -> list[ColumnElement[bool]]:
         where: list[ColumnElement[bool]] = []
         if region_id is not None:
-            where.append(t.VisitRow.region_id == region_id)
+            where.append(t.VisitRow.region_id == region_id if storable(region_id) else false())
         if since is not None:
             where.append(t.VisitRow.day >= since)
         if until is not None:
@@ -858,8 +873,10 @@ class AuditRepository:
         self, *, offset: int = 0, limit: int = 50, **filters: Any
     ) -> tuple[list[AuditEntry], int]:
         """Entries matching equality filters on the audit columns, newest first."""
-        where = [
-            getattr(t.AuditRow, key) == value for key, value in filters.items() if value is not None
+        where: list[ColumnElement[bool]] = [
+            getattr(t.AuditRow, key) == value if storable(value) else false()
+            for key, value in filters.items()
+            if value is not None
         ]
         total = self.session.scalar(select(func.count()).select_from(t.AuditRow).where(*where))
         rows = self.session.scalars(
