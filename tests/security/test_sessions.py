@@ -46,6 +46,7 @@ def _fill(path: str, world: WebWorld) -> str:
         "demand_id": world.demand_public,
         "docking_id": world.docking,
         "token_id": 1,
+        "user_id": 1,
         "secret": "x" * 43,
     }
     return re.sub(r"{(\w+)}", lambda m: str(ids[m.group(1)]), path)
