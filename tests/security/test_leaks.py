@@ -177,7 +177,10 @@ def _paths(world: WebWorld, secrets: Secrets, app: object) -> list[str]:
         names = re.findall(r"{(\w+)}", path)
         expanded = [path]
         for name in names:
-            expanded = [p.replace(f"{{{name}}}", str(v)) for p in expanded for v in ids[name]]
+            values = ids.get(
+                name, [1, 2, 99999]
+            )  # a new kind of id: the first few and an absent one
+            expanded = [p.replace(f"{{{name}}}", str(v)) for p in expanded for v in values]
         paths.extend(expanded)
     # No query equals a whole canary: pages echo the query back.
     for q in ("CANARY", "催化", "1398765", "canary-contact"):
