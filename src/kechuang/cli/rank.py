@@ -27,23 +27,12 @@ def rank_command(
     seed: Annotated[int, typer.Option("--seed", help="随机种子 / Random seed.")] = 0,
 ) -> None:
     """区域排名 / Rank the regions on the composite index (method: docs/ranking.md)."""
-    from sqlalchemy.exc import OperationalError, ProgrammingError  # noqa: PLC0415
-
-    from kechuang.domain import Actor, KechuangError  # noqa: PLC0415
+    from kechuang.cli._errors import database_errors  # noqa: PLC0415
+    from kechuang.domain import Actor  # noqa: PLC0415
     from kechuang.services import ranking  # noqa: PLC0415
 
-    try:
+    with database_errors():
         result = ranking.rank_regions(Actor.system("rank"), year, runs=runs, seed=seed)
-    except KechuangError as error:
-        typer.echo("\n".join([*error.lines("zh"), *error.lines("en")]), err=True)
-        raise typer.Exit(2) from None
-    except (OperationalError, ProgrammingError):
-        typer.echo(
-            "数据库尚未初始化：请先运行 kechuang db upgrade（或 kechuang demo 建立演示数据）。\n"
-            "The database is not set up: run `kechuang db upgrade` (or `kechuang demo`) first.",
-            err=True,
-        )
-        raise typer.Exit(2) from None
     if as_json:
         json.dump(result.as_dict(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

@@ -30,9 +30,8 @@ def report_command(
     ] = 1000,
 ) -> None:
     """区域报告 / Write the region's report (HTML + PDF + xlsx, with charts) into --out."""
-    from sqlalchemy.exc import OperationalError, ProgrammingError  # noqa: PLC0415
-
-    from kechuang.domain import Actor, KechuangError  # noqa: PLC0415
+    from kechuang.cli._errors import database_errors  # noqa: PLC0415
+    from kechuang.domain import Actor  # noqa: PLC0415
     from kechuang.exchange.reports import write_report  # noqa: PLC0415
     from kechuang.services import reports  # noqa: PLC0415
 
@@ -43,20 +42,10 @@ def report_command(
             err=True,
         )
         raise typer.Exit(2)
-    try:
+    with database_errors():
         report = reports.build_report(
             Actor.system("report"), region, year, lang=language, runs=runs
         )
-    except KechuangError as error:
-        typer.echo("\n".join([*error.lines("zh"), *error.lines("en")]), err=True)
-        raise typer.Exit(2) from None
-    except (OperationalError, ProgrammingError):
-        typer.echo(
-            "数据库尚未初始化：请先运行 kechuang db upgrade（或 kechuang demo 建立演示数据）。\n"
-            "The database is not set up: run `kechuang db upgrade` (or `kechuang demo`) first.",
-            err=True,
-        )
-        raise typer.Exit(2) from None
     paths = write_report(report, out)
     for kind, path in paths.items():
         typer.echo(f"{kind}: {path}")

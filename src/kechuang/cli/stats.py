@@ -45,27 +45,16 @@ def stats_command(
     ] = False,
 ) -> None:
     """区域统计 / The figures the Lanzhou report states, computed from the database."""
-    from sqlalchemy.exc import OperationalError, ProgrammingError  # noqa: PLC0415
-
-    from kechuang.domain import Actor, KechuangError  # noqa: PLC0415
+    from kechuang.cli._errors import database_errors  # noqa: PLC0415
+    from kechuang.domain import Actor  # noqa: PLC0415
     from kechuang.services import stats  # noqa: PLC0415
 
     actor = Actor.system("stats")
-    try:
+    with database_errors():
         if region is None:
             every = stats.all_regions(actor, year=year)
         else:
             figures = stats.region_figures_by_name(actor, region, year=year)
-    except KechuangError as error:
-        typer.echo("\n".join([*error.lines("zh"), *error.lines("en")]), err=True)
-        raise typer.Exit(2) from None
-    except (OperationalError, ProgrammingError):
-        typer.echo(
-            "数据库尚未初始化：请先运行 kechuang db upgrade（或 kechuang demo 建立演示数据）。\n"
-            "The database is not set up: run `kechuang db upgrade` (or `kechuang demo`) first.",
-            err=True,
-        )
-        raise typer.Exit(2) from None
     if region is None:
         if as_json:
             json.dump([f.as_dict() for f in every], sys.stdout, ensure_ascii=False, indent=1)
