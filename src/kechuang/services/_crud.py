@@ -115,6 +115,13 @@ def create(actor: Actor, action: str, kind: Kind[M], record: M) -> M:
     record = validate(type(record), record.model_copy(update={"id": None}))
     policy.require(actor, action, record)
     stored = kind.repo().add(record)
+    audit_create(actor, action, kind, stored)
+    return stored
+
+
+def audit_create(actor: Actor, action: str, kind: Kind[M], stored: M) -> None:
+    """Audit a record just inserted (and record the change for the after-commit hooks); for
+    services that insert through their own repository call rather than :func:`create`."""
     audit(
         actor,
         action,
@@ -125,7 +132,6 @@ def create(actor: Actor, action: str, kind: Kind[M], record: M) -> M:
         after=snapshot(stored),
         change="create",
     )
-    return stored
 
 
 def merge(record: M, changes: Mapping[str, Any], extra_read_only: Collection[str] = ()) -> M:

@@ -182,16 +182,7 @@ def create(actor: Actor, docking: Docking, *, at: datetime | None = None) -> Doc
         }
     )
     stored = KIND.repo().add(docking)
-    _crud.audit(
-        actor,
-        "dockings.create",
-        KIND.name,
-        stored.id,
-        region_id=stored.region_id,
-        before=None,
-        after=_crud.snapshot(stored),
-        change="create",
-    )
+    _crud.audit_create(actor, "dockings.create", KIND, stored)
     return stored
 
 

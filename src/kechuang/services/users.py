@@ -113,16 +113,7 @@ def create(actor: Actor, user: User, password: str) -> User:
             fix_en="Choose another username",
         )
     stored = unit_of_work().users.add_with_password(user, hasher().hash(password))
-    _crud.audit(
-        actor,
-        "users.create",
-        KIND.name,
-        stored.id,
-        region_id=stored.region_id,
-        before=None,
-        after=_crud.snapshot(stored),
-        change="create",
-    )
+    _crud.audit_create(actor, "users.create", KIND, stored)
     return stored
 
 
@@ -216,16 +207,7 @@ def sign_up(
         },
     )
     stored = uow.users.add_with_password(user, password_hash)
-    _crud.audit(
-        actor,
-        "users.sign_up",
-        KIND.name,
-        stored.id,
-        region_id=stored.region_id,
-        before=None,
-        after=_crud.snapshot(stored),
-        change="create",
-    )
+    _crud.audit_create(actor, "users.sign_up", KIND, stored)
     return SignUp(stored, created=True)
 
 
