@@ -12,21 +12,13 @@ inert (the list and search pages also as served, with the CSP). A payload that r
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from live_server import headless_chromium, require_chromium, running_server
 from web_world import PASSWORD, build_world
 
-from kechuang.config import get_settings
 from kechuang.domain import (
     Achievement,
     Actor,
@@ -41,10 +33,7 @@ from kechuang.domain import (
     Work,
 )
 from kechuang.services import achievements, demands, events, experts, organisations, transaction
-from kechuang.store import migrate
-from kechuang.store.database import dispose_engines
 
-CHROMIUM = "/usr/bin/chromium"
 FLAG = "window.__xss=1"
 
 # A representative selection of the OWASP XSS filter-evasion cheat sheet, each made to set the flag.
@@ -103,12 +92,6 @@ DOM_CHECK = """() => {
     if (el.type !== 'application/json') bad.push('inline script');
   return bad;
 }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _plant(region_id: int) -> dict[str, list[int]]:
@@ -202,59 +185,11 @@ def xss_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[str, dict[str, list[int]]]]:
     """``kechuang serve`` on a free loopback port, with the payloads stored."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    folder = tmp_path_factory.mktemp("xss")
-    env = {
-        **os.environ,
-        "KECHUANG_DATABASE_URL": f"sqlite:///{folder / 'kechuang.sqlite3'}",
-        "KECHUANG_DATA_DIR": str(folder / "var"),
-        "KECHUANG_ARGON2_TIME_COST": "1",
-        "KECHUANG_ARGON2_MEMORY_KIB": "256",
-        "KECHUANG_ARGON2_PARALLELISM": "1",
-    }
-    saved = {key: os.environ.get(key) for key in env if key.startswith("KECHUANG_")}
-    os.environ.update({key: value for key, value in env.items() if key.startswith("KECHUANG_")})
-    get_settings.cache_clear()
-    try:
-        migrate.upgrade(env["KECHUANG_DATABASE_URL"])
-        world = build_world()
-        ids = _plant(world.region_a)
-    finally:
-        dispose_engines()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        get_settings.cache_clear()
-    port = _free_port()
-    kechuang = shutil.which("kechuang", path=str(Path(sys.executable).parent)) or "kechuang"
-    log = (folder / "server.log").open("wb")
-    server = subprocess.Popen(
-        [kechuang, "serve", "--port", str(port), "--no-demo-passwords"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        server.kill()
-        pytest.fail("kechuang serve did not start: " + (folder / "server.log").read_text()[-2000:])
-    yield base, ids
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    require_chromium()
+    with running_server(
+        tmp_path_factory.mktemp("xss"), lambda: _plant(build_world().region_a)
+    ) as served:
+        yield served
 
 
 def _pages(ids: dict[str, list[int]]) -> list[str]:
@@ -289,17 +224,8 @@ def _visit_all(context: Any, base: str, pages: list[str]) -> list[str]:
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     """Headless Debian Chromium (never ``playwright install``)."""
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with headless_chromium() as browser:
         yield browser
-        browser.close()
 
 
 def test_payloads_are_inert_on_every_page(
