@@ -471,33 +471,60 @@ def organisation_detail(request: Request, organisation_id: int, actor: ActorDep)
     )
 
 
-@router.get("/events")
-def event_list(request: Request, actor: ActorDep) -> Response:
-    """Docking events, roadshows, trainings and forums."""
+def _kind_year_list(
+    request: Request,
+    actor: Actor,
+    fetch: Callable[..., Page[Any]],
+    kinds: type[StrEnum],
+    *,
+    title: str,
+    kind: str,
+    kind_label: str,
+    detail_prefix: str,
+    **criteria: Any,
+) -> Response:
+    """A list filtered by region, kind and year (events, honour lists); ``criteria`` go to
+    ``fetch`` as they are."""
     query = request.query_params
     number = _page_number(request)
     with tx(request):
-        page = events.list(
+        page = fetch(
             actor,
             region_id=_int(query.get("region")),
-            kind=_enum_or_none(EventKind, query.get("kind")),
+            kind=_enum_or_none(kinds, query.get("kind")),
             year=_int(query.get("year")),
-            q=query.get("q") or None,
+            **criteria,
             offset=(number - 1) * PAGE_SIZE,
             limit=PAGE_SIZE,
         )
         region_list = _regions(actor)
     return _list_page(
         request,
-        title=i18n.gettext(language_of(request), "Events"),
-        kind="event",
+        title=title,
+        kind=kind,
         page=page,
         region_list=region_list,
         filters=[
-            _select("kind", N_("Kind"), _enum_options(request, EventKind), query.get("kind")),
+            _select("kind", kind_label, _enum_options(request, kinds), query.get("kind")),
             {"name": "year", "label": N_("Year"), "value": query.get("year", "")},
         ],
+        detail_prefix=detail_prefix,
+    )
+
+
+@router.get("/events")
+def event_list(request: Request, actor: ActorDep) -> Response:
+    """Docking events, roadshows, trainings and forums."""
+    return _kind_year_list(
+        request,
+        actor,
+        events.list,
+        EventKind,
+        title=i18n.gettext(language_of(request), "Events"),
+        kind="event",
+        kind_label=N_("Kind"),
         detail_prefix="/events/",
+        q=request.query_params.get("q") or None,
     )
 
 
@@ -514,28 +541,14 @@ def event_detail(request: Request, event_id: int, actor: ActorDep) -> Response:
 @router.get("/honours")
 def honour_list(request: Request, actor: ActorDep) -> Response:
     """Published honour lists (新锐企业榜, 融通创新组织榜, 先导技术榜, 技术经理人先锋榜)."""
-    query = request.query_params
-    number = _page_number(request)
-    with tx(request):
-        page = honours.list(
-            actor,
-            region_id=_int(query.get("region")),
-            kind=_enum_or_none(HonourListKind, query.get("kind")),
-            year=_int(query.get("year")),
-            offset=(number - 1) * PAGE_SIZE,
-            limit=PAGE_SIZE,
-        )
-        region_list = _regions(actor)
-    return _list_page(
+    return _kind_year_list(
         request,
+        actor,
+        honours.list,
+        HonourListKind,
         title=i18n.gettext(language_of(request), "Honour lists"),
         kind="honour",
-        page=page,
-        region_list=region_list,
-        filters=[
-            _select("kind", N_("List"), _enum_options(request, HonourListKind), query.get("kind")),
-            {"name": "year", "label": N_("Year"), "value": query.get("year", "")},
-        ],
+        kind_label=N_("List"),
         detail_prefix="/honours/",
     )
 
