@@ -33,7 +33,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock at the start, so two transactions that both read and then
+    # write wait for each other (busy timeout) instead of one failing with "database is locked"
+    # when it tries to upgrade its read lock (found by benchmarks/load_soak.py: 184 such errors
+    # at 100 req/s with plain BEGIN, none with IMMEDIATE, at the same p95). The price: read-only
+    # transactions queue behind a writer too, which SQLite's single writer mostly implies anyway.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

@@ -77,8 +77,11 @@ _INT64 = (-(2**63), 2**63 - 1)
 
 
 def storable(value: object) -> bool:
-    """False for integers no database column can hold: an id like that matches nothing (SQLite
-    would otherwise raise OverflowError on binding it)."""
+    """False for values no database column can hold, so that filtering by one matches nothing:
+    integers beyond 64 bits (SQLite would raise OverflowError on binding them) and text with a
+    NUL character (PostgreSQL refuses it; SQLite would cut the pattern short and match all)."""
+    if isinstance(value, str):
+        return "\x00" not in value
     return not isinstance(value, int) or _INT64[0] <= value <= _INT64[1]
 
 
@@ -180,6 +183,9 @@ class Repository(Generic[M]):
         for key, value in filters.items():
             if value is None:
                 continue
+            if not storable(value):
+                result.append(false())
+                continue
             special = self._condition(key, value)
             if special is not None:
                 result.append(special)
@@ -201,8 +207,6 @@ class Repository(Generic[M]):
                 members = [member for member in value if storable(member)]
                 column = self._column(key[:-3])
                 result.append(column.in_(members) if members else false())
-            elif not storable(value):
-                result.append(false())
             else:
                 result.append(self._column(key) == value)
         return result
