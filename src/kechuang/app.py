@@ -30,6 +30,7 @@ from kechuang.config import Environment, Settings, get_settings
 from kechuang.domain import Actor
 from kechuang.domain.common import Change
 from kechuang.domain.errors import KechuangError
+from kechuang.exchange.mail import send_lockout_mail
 from kechuang.services import subscribe, transaction, users
 from kechuang.store import migrate
 from kechuang.store.database import engine_for
@@ -116,6 +117,26 @@ def _weak_hook(method: Callable[[Sequence[Change]], None]) -> Callable[[Sequence
     return hook
 
 
+class _LockoutMailer:
+    """Mails the owner of every account the services just locked (an after-commit hook, held
+    weakly like the index cache's, so an app that is gone stops mailing)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def on_commit(self, changes: Sequence[Change]) -> None:
+        locked = [c.id for c in changes if c.kind == "user" and c.action == "locked"]
+        if not locked:
+            return
+        system = Actor.system("mail")
+        with transaction(database_url=self.settings.database_url):
+            accounts = [users.get(system, user_id) for user_id in locked]
+        for account in accounts:
+            send_lockout_mail(
+                self.settings.data_dir, account, minutes=self.settings.sign_in_lockout_minutes
+            )
+
+
 def _database_check(settings: Settings) -> Callable[[], bool]:
     def check() -> bool:
         with engine_for(settings.database_url).connect() as connection:
@@ -184,6 +205,8 @@ def create_app(
     app.state.database_check = _database_check(settings)
     app.state.match_indexes = IndexCache()
     app.state.unsubscribe_hooks = subscribe(_weak_hook(app.state.match_indexes.on_commit))
+    app.state.lockout_mailer = _LockoutMailer(settings)
+    app.state.unsubscribe_lockout_mail = subscribe(_weak_hook(app.state.lockout_mailer.on_commit))
 
     _install_error_mapping(app)
 

@@ -170,11 +170,6 @@ def test_production_refuses_to_start_unsafe(
     assert "Uvicorn running" not in output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: services emit Change('user', id, 'locked') but nothing in the web subscribes "
-    "to mail the owner yet (docs/security.md, 'Known gaps')",
-)
 def test_a_lockout_mails_the_account_owner(
     web_world: WebWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:

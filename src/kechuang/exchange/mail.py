@@ -72,3 +72,22 @@ def send_sign_up_mail(data_dir: Path, user: User, *, created: bool, base_url: st
             f"then sign in at {base}/sign-in.\nIf it was not you, ignore this mail.\n"
         )
     return send(data_dir, to=user.email, subject=subject, body=body)
+
+
+def send_lockout_mail(data_dir: Path, user: User, *, minutes: int) -> Path | None:
+    """Tell an account's owner that repeated failed sign-ins locked it, so that someone guessing
+    their password does not go unnoticed. Accounts without an address get no mail."""
+    if not user.email:
+        return None
+    subject = "科创 Kechuang：账号已临时锁定 / Your account is locked for now"
+    body = (
+        f"您好 {user.display_name or user.username}：\n\n"
+        f"您的账号（用户名 {user.username}）因连续多次登录失败已被临时锁定 {minutes} 分钟。"
+        "如果不是您本人操作，可能有人在尝试猜测您的密码："
+        "请在锁定解除后重置密码，或联系本区域的科协工作人员。\n\n"
+        f"Hello {user.display_name or user.username},\n\nYour account (username {user.username}) "
+        f"is locked for {minutes} minutes after repeated failed sign-ins. If this was not you, "
+        "someone may be guessing your password: reset it once the lock ends, or contact your "
+        "region's staff.\n"
+    )
+    return send(data_dir, to=user.email, subject=subject, body=body)
