@@ -38,6 +38,7 @@ from kechuang.match.conflicts import (
 from kechuang.match.embedding import Embedder, cached_embedder
 from kechuang.match.engine import Entity, Hit, MatchIndex
 from kechuang.match.engine import Work as IndexedWork
+from kechuang.match.scale.records import entity_id
 from kechuang.match.settings import MatchSettings, get_settings
 from kechuang.services import achievements, demands, dockings, experts, organisations, policy
 from kechuang.services.context import action
@@ -71,11 +72,6 @@ policy.rule(
     "signed-in users who may read the demand in full (tier checked by demands.get); "
     "not the anonymous public",
 )(_may_match_demand)
-
-
-def entity_id(kind: str, record_id: int | None) -> str:
-    """Index id of a record: ``expert:12``, ``organisation:3``, ``achievement:7``."""
-    return f"{kind}:{record_id}"
 
 
 def _code_names(codes: Iterable[str], table: dict[str, object]) -> str:
