@@ -8,6 +8,7 @@ bin=.venv/bin
 
 echo "== ruff"
 "$bin/ruff" check src tests benchmarks
+"$bin/ruff" format --check src tests benchmarks
 echo "== mypy --strict"
 "$bin/mypy"
 echo "== import-linter"

@@ -612,7 +612,5 @@ class MatchIndex:
             lexical=float(scores.lexical[position]),
             semantic=semantic if np.isfinite(semantic) else 0.0,
             fused=float(scores.fused[position]),
-            matched_terms=tuple(
-                self.lexical.rarity_order(matched)[:MAX_MATCHED_TERMS]
-            ),
+            matched_terms=tuple(self.lexical.rarity_order(matched)[:MAX_MATCHED_TERMS]),
         )
