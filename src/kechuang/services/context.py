@@ -34,12 +34,15 @@ def transaction(database_url: str | None = None) -> Iterator[None]:
         yield
         return
     uow = UnitOfWork(engine_for(database_url))
-    token = _CURRENT.set(uow)
-    try:
-        with uow:
+    with uow:
+        token = _CURRENT.set(uow)
+        try:
             yield
-    finally:
-        _CURRENT.reset(token)
+        finally:
+            # The after-commit hooks and end callbacks run when ``uow`` exits, outside this unit
+            # of work: a hook that calls services opens a transaction of its own instead of
+            # reopening this one's finished session (which would keep its lock).
+            _CURRENT.reset(token)
 
 
 def unit_of_work() -> UnitOfWork:
