@@ -73,16 +73,19 @@ def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-_INT64 = (-(2**63), 2**63 - 1)
+# Ids and every integer column filtered by equality are INTEGER, 32 bits on PostgreSQL (money
+# columns are BIGINT but are never filtered by equality).
+_INT32 = (-(2**31), 2**31 - 1)
 
 
 def storable(value: object) -> bool:
     """False for values no database column can hold, so that filtering by one matches nothing:
-    integers beyond 64 bits (SQLite would raise OverflowError on binding them) and text with a
+    integers beyond the 32-bit INTEGER columns (PostgreSQL refuses them, SQLite raises
+    OverflowError beyond 64 bits) and text with a
     NUL character (PostgreSQL refuses it; SQLite would cut the pattern short and match all)."""
     if isinstance(value, str):
         return "\x00" not in value
-    return not isinstance(value, int) or _INT64[0] <= value <= _INT64[1]
+    return not isinstance(value, int) or _INT32[0] <= value <= _INT32[1]
 
 
 def table_of(row_class: type[Any]) -> Table:
