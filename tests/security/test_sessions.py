@@ -78,7 +78,9 @@ def test_every_state_changing_form_refuses_a_missing_or_forged_token(
         genuine = sign_in(client, who) if who else csrf_of(client)
         path = _fill(route, web_world)
         before = _audit_total()
-        for token in (None, "x" * len(genuine), genuine[:-2] + "AA"):
+        # A forgery one character off the genuine token (never equal to it by chance).
+        forged = genuine[:-1] + ("B" if genuine[-1] != "B" else "C")
+        for token in (None, "x" * len(genuine), forged):
             data = {"title": "伪造", "password": "a-new-password-1", "username": "ent_a"}
             if token is not None:
                 data["csrf_token"] = token
