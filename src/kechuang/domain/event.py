@@ -65,6 +65,8 @@ class Event(Record):
     starts_on: date
     ends_on: date | None = None
     location: str = ""
+    industry_codes: list[str] = Field(default_factory=list)
+    """GB/T 4754 industries of the event's topic (the matcher proposes parties from them)."""
     organiser_ids: list[int] = Field(default_factory=list)
     """Organisations that organised the event."""
     participants: list[Participation] = Field(default_factory=list)

@@ -102,6 +102,8 @@ class ReviewRound(DomainModel):
     id: int | None = None
     number: int = Field(ge=1)
     reviewer_expert_ids: list[int] = Field(default_factory=list)
+    nomination_ids: list[int] = Field(default_factory=list)
+    """The nominations this round reviews (round 2: the shortlist); empty = every nomination."""
     opened_on: date | None = None
     closed_on: date | None = None
     scores: list[ReviewScore] = Field(default_factory=list)

@@ -228,6 +228,7 @@ class EventRow(RecordColumns, Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     location: Mapped[str] = mapped_column(String(300))
+    industry_codes: Mapped[list[str]] = mapped_column(server_default="[]")
     organiser_ids: Mapped[list[int]]
     trainee_count: Mapped[int] = mapped_column(Integer)
 
@@ -321,6 +322,7 @@ class ReviewRoundRow(Base):
     )
     number: Mapped[int] = mapped_column(Integer)
     reviewer_expert_ids: Mapped[list[int]]
+    nomination_ids: Mapped[list[int]] = mapped_column(server_default="[]")
     opened_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     scores: Mapped[list[dict[str, Any]]]
