@@ -18,6 +18,7 @@ class ConflictReason(StrEnum):
     SAME_ORGANISATION = "same_organisation"
     CO_AUTHORSHIP = "co_authorship"
     CLOSED_LOST_DOCKING = "closed_lost_docking"
+    NOMINEE = "nominee"
 
     @property
     def label(self) -> str:
@@ -29,6 +30,7 @@ _LABELS = {
     ConflictReason.SAME_ORGANISATION: "同一单位 / same organisation",
     ConflictReason.CO_AUTHORSHIP: "合作发表 / co-authorship",
     ConflictReason.CLOSED_LOST_DOCKING: "此前对接未成功 / earlier docking closed without success",
+    ConflictReason.NOMINEE: "评审对象本人 / the candidate themself",
 }
 
 
@@ -76,6 +78,14 @@ def closed_lost_dockings(
         Conflict(expert, ConflictReason.CLOSED_LOST_DOCKING, docking)
         for docking, party, expert in closed_lost
         if party == party_id
+    ]
+
+
+def is_party(party_people: Collection[str], candidates: Iterable[str]) -> list[Conflict]:
+    """Candidates who are themselves a party (an honour list's nominee may not review it)."""
+    party = set(party_people)
+    return [
+        Conflict(expert, ConflictReason.NOMINEE, expert) for expert in candidates if expert in party
     ]
 
 
