@@ -77,6 +77,13 @@ class Settings(BaseSettings):
     sign_in_lockout_minutes: int = Field(
         15, ge=1, description="How long an account stays locked after too many failures."
     )
+    docking_stale_days: int = Field(
+        14,
+        ge=1,
+        le=365,
+        description="A docking with no change for more than this many days is stale: highlighted "
+        "on the docking board, and its parties get at most one reminder mail per this many days.",
+    )
     sign_up_requires_approval: bool = Field(
         True,
         description="Self-service sign-ups wait (inactive) until an operator of the region "
