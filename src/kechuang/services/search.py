@@ -1,0 +1,791 @@
+"""Public full-text search: ranked hits with facets, highlighted matches and autocomplete.
+
+One index per database, built from the *anonymous public's* view of the records through the other
+services — experts (profile and works, never contact data), organisations (name, profile, codes;
+never phone, e-mail, address or credit code), published achievements, demand teasers (title,
+industry, region; never the detail text, whatever the caller's tier), events and honour lists
+(entries only once published). Drafts, records held by moderation and archived records are not in
+it. Every caller searches this same public index, so a hit, a snippet, a facet count, a
+suggestion or a total can never reveal what the public may not read.
+
+Text is analysed by the matching engine's analyser (rjieba with the code-list dictionary,
+traditional -> simplified, English stemming) and ranked by its BM25 index (bm25s); filters are
+boolean masks inside scoring, so a filtered page is the true top of the filtered set. Facets are
+counted on the hit set with every *other* selected filter applied (so a selected value's siblings
+keep their counts and the user can switch). Highlights mark the surface forms in the shown text
+whose analysis matches a query token: Chinese words (also in traditional characters) and English
+inflections (``materials`` for ``material``).
+
+The index is rebuilt lazily after a commit that changed a searchable record (an after-commit
+hook drops it); queries read only the in-memory index — no database round trip per hit.
+"""
+
+from __future__ import annotations
+
+import bisect
+import builtins
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from kechuang.domain import Actor, OrganisationKind, Page, ValidationError
+from kechuang.domain.codes import Code, disciplines, industries
+from kechuang.domain.common import Change
+from kechuang.domain.honour import HonourListStatus
+from kechuang.domain.vocab import label
+from kechuang.match.lexical import LexicalIndex
+from kechuang.match.text.analyzer import Analyzer
+from kechuang.services import (
+    achievements,
+    demands,
+    events,
+    experts,
+    honours,
+    organisations,
+    policy,
+    regions,
+)
+from kechuang.services.context import action, unit_of_work
+from kechuang.services.hooks import subscribe
+
+__plumbing__ = ("highlight_spans", "invalidate")
+"""Public helpers that are not service actions."""
+
+policy.rule("search.query", "anyone: the index holds only what the public may read")(policy.anyone)
+policy.rule("search.suggest", "anyone: public record names and code-list labels only")(
+    policy.anyone
+)
+
+PER_PAGE = 10
+MAX_PAGE = 100
+MAX_QUERY = 100
+SUGGEST_LIMIT = 10
+SNIPPET_CHARS = 120
+
+RECORD_KINDS: dict[str, tuple[str, str]] = {
+    "expert": ("专家", "Expert"),
+    "achievement": ("科技成果", "Achievement"),
+    "demand": ("科技需求", "Demand"),
+    "event": ("活动", "Event"),
+    "honour_list": ("榜单", "Honour list"),
+}
+"""Kinds of hit besides organisations (whose kind is their ``OrganisationKind``)."""
+
+ORGANISATION = "organisation"
+"""Filter value selecting every organisation kind at once."""
+
+INDEXED_CHANGES = frozenset(
+    {"expert", "organisation", "achievement", "demand", "event", "honour_list", "region"}
+)
+"""Change kinds that make the index stale."""
+
+_LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#\-]*")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SPACE = re.compile(r"\s+")
+
+BoolArray = npt.NDArray[np.bool_]
+T = TypeVar("T")
+
+
+# -- the documents ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One public record as the index holds it (its shown texts are public by construction)."""
+
+    kind: str
+    """``expert``, ``achievement``, ``demand``, ``event``, ``honour_list``, or an organisation
+    kind."""
+    record_id: int
+    title: str
+    subtitle: str
+    body: str
+    """Public text the snippet is cut from."""
+    region_id: int | None
+    industry_codes: tuple[str, ...] = ()
+    discipline_codes: tuple[str, ...] = ()
+    alt_title: str = ""
+    """English name where the record has one (suggestions by English prefix)."""
+
+
+def _join(*parts: str | None) -> str:
+    return " ".join(part.strip() for part in parts if part and part.strip())
+
+
+def _names(codes: Iterable[str], table: dict[str, Code]) -> str:
+    return " ".join(table[code].name for code in codes if code in table)
+
+
+def _all_pages(fetch: Callable[[int], Page[T]]) -> builtins.list[T]:
+    found: builtins.list[T] = []
+    offset = 0
+    while True:
+        page = fetch(offset)
+        found.extend(page.items)
+        if not page.has_more or not page.items:
+            return found
+        offset += len(page.items)
+
+
+def public_documents() -> builtins.list[SearchDocument]:
+    """Every searchable record as the anonymous public sees it (read through the services)."""
+    public = Actor.anonymous()
+    industry_table, discipline_table = industries(), disciplines()
+    docs: builtins.list[SearchDocument] = []
+    for expert in experts.all_with_works(public, None):
+        assert expert.id is not None
+        works = " ".join(
+            _join(work.title, work.abstract, " ".join(work.keywords)) for work in expert.works
+        )
+        docs.append(
+            SearchDocument(
+                "expert",
+                expert.id,
+                expert.name,
+                _join(expert.title, expert.affiliation),
+                _join(
+                    expert.name_en,
+                    " ".join(expert.keywords),
+                    expert.bio,
+                    works,
+                    _names(expert.discipline_codes, discipline_table),
+                    _names(expert.industry_codes, industry_table),
+                ),
+                expert.region_id,
+                tuple(expert.industry_codes),
+                tuple(expert.discipline_codes),
+                expert.name_en,
+            )
+        )
+    for organisation in organisations.all_in_region(public, None):
+        assert organisation.id is not None
+        docs.append(
+            SearchDocument(
+                organisation.kind.value,
+                organisation.id,
+                organisation.name,
+                organisation.name_en,
+                _join(
+                    organisation.name_en,
+                    " ".join(organisation.keywords),
+                    organisation.description,
+                    _names(organisation.discipline_codes, discipline_table),
+                    _names(organisation.industry_codes, industry_table),
+                ),
+                organisation.region_id,
+                tuple(organisation.industry_codes),
+                tuple(organisation.discipline_codes),
+                organisation.name_en,
+            )
+        )
+    for achievement in achievements.all_in_region(public, None):
+        assert achievement.id is not None
+        if achievement.archived or achievement.status not in policy.PUBLIC_ACHIEVEMENT_STATUSES:
+            continue
+        docs.append(
+            SearchDocument(
+                "achievement",
+                achievement.id,
+                achievement.title,
+                _join(achievement.owner_name, f"TRL {achievement.trl}"),
+                _join(
+                    " ".join(achievement.keywords),
+                    achievement.description,
+                    _names(achievement.discipline_codes, discipline_table),
+                    _names(achievement.industry_codes, industry_table),
+                ),
+                achievement.region_id,
+                tuple(achievement.industry_codes),
+                tuple(achievement.discipline_codes),
+            )
+        )
+    teasers = _all_pages(
+        lambda offset: demands.list_teasers(public, offset=offset, limit=_page_size())
+    )
+    for teaser in teasers:
+        # The teaser only: a demand's background, problems and indicators never reach the index.
+        docs.append(
+            SearchDocument(
+                "demand",
+                teaser.id,
+                teaser.title,
+                "",
+                _names(teaser.industry_codes, industry_table),
+                teaser.region_id,
+                tuple(teaser.industry_codes),
+            )
+        )
+    for event in _all_pages(lambda offset: events.list(public, offset=offset, limit=_page_size())):
+        assert event.id is not None
+        docs.append(
+            SearchDocument(
+                "event",
+                event.id,
+                event.title,
+                _join(event.starts_on.isoformat(), event.location),
+                _join(event.description, event.location),
+                event.region_id,
+            )
+        )
+    honour_lists = _all_pages(
+        lambda offset: honours.list(public, offset=offset, limit=_page_size())
+    )
+    for honour in honour_lists:
+        assert honour.id is not None
+        body = ""
+        if honour.status is HonourListStatus.PUBLISHED:
+            names = {n.id: n.nominee_name for n in honour.nominations}
+            body = " ".join(
+                _join(names.get(entry.nomination_id, ""), entry.citation)
+                for entry in sorted(honour.entries, key=lambda entry: entry.rank)
+            )
+        docs.append(
+            SearchDocument(
+                "honour_list",
+                honour.id,
+                honour.title,
+                _join(str(honour.year), label(honour.kind)),
+                body,
+                honour.region_id,
+            )
+        )
+    return docs
+
+
+def _page_size() -> int:
+    from kechuang.config import get_settings  # noqa: PLC0415 - settings read per build
+
+    return get_settings().max_page_size
+
+
+# -- highlighting -----------------------------------------------------------------------------
+
+
+def _fold_aligned(analyzer: Analyzer, text: str) -> str:
+    """``text`` folded (full-width, traditional -> simplified, lower case) with every character
+    at the same position, so spans found in the folded text mark the original."""
+    folded = analyzer.normalize(text)
+    if len(folded) == len(text):
+        return folded
+    chars = []
+    for char in text:
+        one = analyzer.normalize(char)
+        chars.append(one if len(one) == 1 else char.lower())
+    return "".join(chars)
+
+
+_LATIN_CACHE: dict[str, frozenset[str]] = {}
+
+
+def _latin_tokens(analyzer: Analyzer, word: str) -> frozenset[str]:
+    found = _LATIN_CACHE.get(word)
+    if found is None:
+        found = frozenset(analyzer.tokens(word))
+        if len(_LATIN_CACHE) < 100_000:
+            _LATIN_CACHE[word] = found
+    return found
+
+
+def highlight_spans(
+    analyzer: Analyzer, text: str, query_tokens: Iterable[str]
+) -> builtins.list[tuple[int, int]]:
+    """Non-overlapping ``(start, end)`` spans of ``text`` whose analysis matches a query token.
+
+    Chinese tokens are found as substrings of the folded text (longest first), so 材料 marks the
+    材料 inside 新材料 and 材料 in 材料 written as 材料 traditional; a Latin word is marked when its
+    analysed form (stemmed) is a query token, so ``materials`` is marked for ``material``.
+    """
+    tokens = set(query_tokens)
+    if not text or not tokens:
+        return []
+    folded = _fold_aligned(analyzer, text)
+    taken = [False] * len(text)
+    spans: builtins.list[tuple[int, int]] = []
+    for token in sorted((t for t in tokens if _CJK.search(t)), key=len, reverse=True):
+        start = folded.find(token)
+        while start != -1:
+            end = start + len(token)
+            if not any(taken[start:end]):
+                spans.append((start, end))
+                for i in range(start, end):
+                    taken[i] = True
+            start = folded.find(token, end)
+    latin = {t for t in tokens if not _CJK.search(t)}
+    if latin:
+        for match in _LATIN_WORD.finditer(folded):
+            if any(taken[match.start() : match.end()]):
+                continue
+            if latin & _latin_tokens(analyzer, match.group(0)):
+                spans.append((match.start(), match.end()))
+    spans.sort()
+    return spans
+
+
+@dataclass(frozen=True)
+class Highlighted:
+    """A shown text and the spans of it to mark (the web and API escape and mark them)."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def parts(self) -> builtins.list[tuple[str, bool]]:
+        """``(piece, matched)`` in order: the text cut at the spans."""
+        pieces: builtins.list[tuple[str, bool]] = []
+        last = 0
+        for start, end in self.spans:
+            if start > last:
+                pieces.append((self.text[last:start], False))
+            pieces.append((self.text[start:end], True))
+            last = end
+        if last < len(self.text):
+            pieces.append((self.text[last:], False))
+        return pieces
+
+
+def _snippet(analyzer: Analyzer, body: str, tokens: Sequence[str]) -> Highlighted:
+    body = _SPACE.sub(" ", body).strip()
+    if not body:
+        return Highlighted("")
+    spans = highlight_spans(analyzer, body, tokens)
+    if len(body) <= SNIPPET_CHARS:
+        return Highlighted(body, tuple(spans))
+    start = max(0, spans[0][0] - SNIPPET_CHARS // 4) if spans else 0
+    end = min(len(body), start + SNIPPET_CHARS)
+    start = max(0, end - SNIPPET_CHARS)
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(body) else ""
+    shift = len(prefix) - start
+    kept = tuple(
+        (max(s, start) + shift, min(e, end) + shift) for s, e in spans if s < end and e > start
+    )
+    return Highlighted(prefix + body[start:end] + suffix, kept)
+
+
+# -- the index --------------------------------------------------------------------------------
+
+
+FACETS = ("kind", "industry", "discipline", "region")
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One selectable value of a facet with the number of hits it would keep."""
+
+    code: str
+    label_zh: str
+    label_en: str
+    count: int
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One ranked hit: which record, its highlighted title and snippet."""
+
+    kind: str
+    record_id: int
+    score: float
+    title: Highlighted
+    subtitle: str
+    snippet: Highlighted
+    region_id: int | None
+    kind_label_zh: str
+    kind_label_en: str
+    matched_terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """The selected facet values (empty string: not filtered)."""
+
+    kind: str = ""
+    industry: str = ""
+    discipline: str = ""
+    region: str = ""
+
+    def get(self, name: str) -> str:
+        """The selected value of facet ``name``."""
+        value: str = getattr(self, name)
+        return value
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """A page of hits, the total over the filtered hit set, and the facets."""
+
+    query: str
+    filters: SearchFilters
+    hits: builtins.list[SearchHit]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, builtins.list[FacetValue]] = field(default_factory=dict)
+    tokens: tuple[str, ...] = ()
+
+    @property
+    def pages(self) -> int:
+        """Number of pages of the filtered hit set."""
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One autocomplete entry: a record's name or a code-list label."""
+
+    text: str
+    kind: str
+    """A record kind (see :data:`RECORD_KINDS`, organisation kinds) or ``industry``/
+    ``discipline``."""
+    code: str
+    """The record id, or the industry/discipline code."""
+    kind_label_zh: str
+    kind_label_en: str
+
+
+def kind_labels(kind: str) -> tuple[str, str]:
+    """``(zh, en)`` label of a hit kind."""
+    if kind in RECORD_KINDS:
+        return RECORD_KINDS[kind]
+    if kind == ORGANISATION:
+        return ("机构", "Organisation")
+    try:
+        member = OrganisationKind(kind)
+    except ValueError:
+        return (kind, kind)
+    return (label(member, "zh"), label(member, "en"))
+
+
+def _code_chain(code: str, table: dict[str, Code]) -> tuple[str, ...]:
+    chain = [code]
+    current = table.get(code)
+    while current is not None and current.parent:
+        chain.append(current.parent)
+        current = table.get(current.parent)
+    return tuple(chain)
+
+
+class SearchIndex:
+    """The public records in memory: BM25 over their text, masks per facet value, a sorted
+    prefix table for suggestions. Immutable once built; queries are thread-safe."""
+
+    def __init__(
+        self,
+        docs: Sequence[SearchDocument],
+        analyzer: Analyzer,
+        region_names: dict[int, str],
+    ) -> None:
+        self.docs = list(docs)
+        self.analyzer = analyzer
+        self.region_names = dict(region_names)
+        self.lexical = LexicalIndex().fit(
+            [analyzer.tokens(_join(d.title, d.title, d.subtitle, d.body)) for d in self.docs]
+        )
+        size = len(self.docs)
+        self.size = size
+        self._industries = industries()
+        self._disciplines = disciplines()
+        self.kinds = np.array([d.kind for d in self.docs], dtype=object)
+        self.postings: dict[str, dict[str, npt.NDArray[np.int64]]] = {}
+        members: dict[str, dict[str, builtins.list[int]]] = {name: {} for name in FACETS}
+        for row, doc in enumerate(self.docs):
+            members["kind"].setdefault(doc.kind, []).append(row)
+            if doc.kind not in RECORD_KINDS:
+                members["kind"].setdefault(ORGANISATION, []).append(row)
+            members["region"].setdefault(
+                str(doc.region_id) if doc.region_id is not None else "national", []
+            ).append(row)
+            for name, codes, table in (
+                ("industry", doc.industry_codes, self._industries),
+                ("discipline", doc.discipline_codes, self._disciplines),
+            ):
+                seen: set[str] = set()
+                for code in codes:
+                    seen.update(_code_chain(code, table))
+                for code in seen:
+                    members[name].setdefault(code, []).append(row)
+        for name, values in members.items():
+            self.postings[name] = {
+                code: np.asarray(rows, dtype=np.int64) for code, rows in values.items()
+            }
+        self._suggest_keys: builtins.list[tuple[str, int]] = []
+        self._build_suggestions()
+
+    # -- suggestions --
+
+    def _build_suggestions(self) -> None:
+        keys: builtins.list[tuple[str, int]] = []
+        for row, doc in enumerate(self.docs):
+            for name in (doc.title, doc.alt_title):
+                if not name:
+                    continue
+                folded = self.analyzer.normalize(name)
+                keys.append((folded, row))
+                for word in _LATIN_WORD.finditer(folded):  # English prefix of any word
+                    if word.start() > 0:
+                        keys.append((folded[word.start() :], row))
+        keys.sort()
+        self._suggest_keys = keys
+        codes: builtins.list[tuple[str, str, str]] = []
+        for name, table in (("industry", self._industries), ("discipline", self._disciplines)):
+            for code in self.postings[name]:
+                entry = table.get(code)
+                if entry is not None:
+                    codes.append((self.analyzer.normalize(entry.name), name, code))
+                    codes.append((code.lower(), name, code))
+        codes.sort()
+        self._code_keys = codes
+
+    def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> builtins.list[Suggestion]:
+        """Record names and code-list labels starting with ``prefix`` (folded), at most
+        ``limit``: code labels first (at most three), then records by name."""
+        key = self.analyzer.normalize(prefix.strip())
+        if not key:
+            return []
+        found: builtins.list[Suggestion] = []
+        start = bisect.bisect_left(self._code_keys, (key, "", ""))
+        seen_codes: set[tuple[str, str]] = set()
+        for folded, name, code in self._code_keys[start:]:
+            if not folded.startswith(key) or len(found) >= min(3, limit):
+                break
+            if (name, code) in seen_codes:
+                continue
+            seen_codes.add((name, code))
+            table = self._industries if name == "industry" else self._disciplines
+            zh, en = ("行业", "Industry") if name == "industry" else ("学科", "Discipline")
+            found.append(Suggestion(f"{code} {table[code].name}", name, code, zh, en))
+        start = bisect.bisect_left(self._suggest_keys, (key, -1))
+        seen_rows: set[int] = set()
+        for folded, row in self._suggest_keys[start:]:
+            if not folded.startswith(key) or len(found) >= limit:
+                break
+            if row in seen_rows:
+                continue
+            seen_rows.add(row)
+            doc = self.docs[row]
+            zh, en = kind_labels(doc.kind)
+            found.append(Suggestion(doc.title, doc.kind, str(doc.record_id), zh, en))
+        return found
+
+    # -- search --
+
+    def _mask(self, name: str, value: str) -> BoolArray:
+        mask = np.zeros(self.size, dtype=np.bool_)
+        rows = self.postings[name].get(value)
+        if rows is not None:
+            mask[rows] = True
+        return mask
+
+    def _facet(
+        self, name: str, base: BoolArray, selected: str, limit: int = 30
+    ) -> builtins.list[FacetValue]:
+        """Counts of ``name``'s values over ``base`` (the hits with the other filters applied).
+
+        Industry and discipline show the level below the selected code (the top level when none
+        is selected), so the facet drills down the code list."""
+        values: builtins.list[FacetValue] = []
+        postings = self.postings[name]
+        if name in ("industry", "discipline"):
+            table = self._industries if name == "industry" else self._disciplines
+            parent = selected if selected in table else None
+            candidates = [
+                code
+                for code in postings
+                if code in table and table[code].parent == parent and code != selected
+            ]
+            if parent is not None:
+                count = int(base[postings[parent]].sum()) if parent in postings else 0
+                values.append(
+                    FacetValue(parent, table[parent].name, table[parent].name, count, True)
+                )
+            for code in candidates:
+                count = int(base[postings[code]].sum())
+                if count:
+                    values.append(FacetValue(code, table[code].name, table[code].name, count))
+        else:
+            for code, rows in postings.items():
+                count = int(base[rows].sum())
+                if not count and code != selected:
+                    continue
+                if name == "kind":
+                    zh, en = kind_labels(code)
+                elif code == "national":
+                    zh, en = ("全国", "National")
+                else:
+                    zh = en = self.region_names.get(int(code), code)
+                values.append(FacetValue(code, zh, en, count, code == selected))
+        head = [v for v in values if v.selected]
+        rest = sorted((v for v in values if not v.selected), key=lambda v: (-v.count, v.code))
+        return head + rest[: max(0, limit - len(head))]
+
+    def search(self, query: str, filters: SearchFilters, page: int, per_page: int) -> SearchResults:
+        """Ranked, filtered, paginated hits with facets and highlights (see the module doc)."""
+        tokens = tuple(dict.fromkeys(self.analyzer.tokens(query))) if query else ()
+        if query:
+            scores = self.lexical.scores(list(tokens))
+            matched = scores > 0
+        else:
+            scores = np.zeros(self.size, dtype=np.float32)
+            matched = np.ones(self.size, dtype=np.bool_)
+        masks = {name: self._mask(name, filters.get(name)) for name in FACETS if filters.get(name)}
+        facets: dict[str, builtins.list[FacetValue]] = {}
+        for name in FACETS:
+            base = matched.copy()
+            for other, mask in masks.items():
+                if other != name:
+                    base &= mask
+            facets[name] = self._facet(name, base, filters.get(name))
+        selected = matched.copy()
+        for mask in masks.values():
+            selected &= mask
+        rows = np.flatnonzero(selected)
+        if query:
+            rows = rows[np.argsort(-scores[rows], kind="stable")]
+        total = int(rows.size)
+        first = (page - 1) * per_page
+        shown = rows[first : first + per_page].tolist()
+        terms = self.lexical.matched_terms_many(shown, tokens) if tokens else [set() for _ in shown]
+        hits = []
+        for row, doc_terms in zip(shown, terms, strict=True):
+            doc = self.docs[row]
+            zh, en = kind_labels(doc.kind)
+            hits.append(
+                SearchHit(
+                    doc.kind,
+                    doc.record_id,
+                    float(scores[row]),
+                    Highlighted(
+                        doc.title, tuple(highlight_spans(self.analyzer, doc.title, tokens))
+                    ),
+                    doc.subtitle,
+                    _snippet(self.analyzer, doc.body, tokens),
+                    doc.region_id,
+                    zh,
+                    en,
+                    tuple(self.lexical.rarity_order(doc_terms)),
+                )
+            )
+        return SearchResults(query, filters, hits, total, page, per_page, facets, tokens)
+
+
+# -- the per-process cache --------------------------------------------------------------------
+
+
+class _IndexCache:
+    """The search index per database, dropped after a commit that changed a searchable record."""
+
+    def __init__(self, size: int = 4) -> None:
+        self._indexes: builtins.list[tuple[object, SearchIndex]] = []
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._size = size
+        self._analyzer: Analyzer | None = None
+
+    def analyzer(self) -> Analyzer:
+        """One analyser for every index of the process (its dictionary loads once)."""
+        if self._analyzer is None:
+            self._analyzer = Analyzer()
+        return self._analyzer
+
+    def on_commit(self, changes: Sequence[Change]) -> None:
+        """After-commit hook: forget every index when a searchable record changed (the hook
+        cannot tell which database committed; rebuilding is cheap at a region's scale)."""
+        if any(change.kind in INDEXED_CHANGES for change in changes):
+            self.clear()
+
+    def clear(self) -> None:
+        """Forget every index."""
+        with self._lock:
+            self._indexes.clear()
+            self._generation += 1
+
+    def get(self, engine: object) -> SearchIndex:
+        """The index of the database behind ``engine``, built (inside the caller's transaction)
+        on first use. Keyed by the engine object itself: a test database recreated under the
+        same URL gets a new engine, so it never meets an index of the old one."""
+        with self._lock:
+            for position, (known, index) in enumerate(self._indexes):
+                if known is engine:
+                    self._indexes.append(self._indexes.pop(position))
+                    return index
+            generation = self._generation
+        docs = public_documents()
+        names = {
+            region.id: region.name
+            for region in _all_pages(
+                lambda offset: regions.list(Actor.anonymous(), offset=offset, limit=_page_size())
+            )
+            if region.id is not None
+        }
+        index = SearchIndex(docs, self.analyzer(), names)
+        with self._lock:
+            if generation == self._generation:  # no commit landed while we were building
+                self._indexes.append((engine, index))
+                del self._indexes[: -self._size]
+        return index
+
+
+_CACHE = _IndexCache()
+_unsubscribe = subscribe(_CACHE.on_commit)
+
+
+def invalidate() -> None:
+    """Drop every cached search index (tests; an operator after a bulk change outside services)."""
+    _CACHE.clear()
+
+
+def _index() -> SearchIndex:
+    return _CACHE.get(unit_of_work().engine)
+
+
+def _clean_query(query: str) -> str:
+    text = unicodedata.normalize("NFC", query or "").replace("\x00", " ")
+    return _SPACE.sub(" ", text).strip()[:MAX_QUERY]
+
+
+def _check_page(page: int) -> None:
+    if page < 1 or page > MAX_PAGE:
+        raise ValidationError.single(
+            "page",
+            problem_zh=f"页码须在 1 到 {MAX_PAGE} 之间",
+            problem_en=f"must be between 1 and {MAX_PAGE}",
+            fix_zh="请缩小检索范围或选择筛选条件",
+            fix_en="Narrow the search or pick a filter",
+        )
+
+
+@action("search.query")
+def query(
+    actor: Actor,
+    text: str,
+    *,
+    kind: str = "",
+    industry: str = "",
+    discipline: str = "",
+    region: str = "",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> SearchResults:
+    """Full-text search over the public records: ranked hits with highlights, facets with counts.
+
+    Every caller searches the public index (what an anonymous visitor may read), so the results
+    and counts are the same for every role. Unknown filter values match nothing.
+    """
+    policy.require(actor, "search.query")
+    _check_page(page)
+    per_page = max(1, min(per_page, 50))
+    filters = SearchFilters(kind.strip(), industry.strip(), discipline.strip(), region.strip())
+    return _index().search(_clean_query(text), filters, page, per_page)
+
+
+@action("search.suggest")
+def suggest(actor: Actor, prefix: str, *, limit: int = SUGGEST_LIMIT) -> builtins.list[Suggestion]:
+    """Autocomplete: public record names and code-list labels starting with ``prefix``."""
+    policy.require(actor, "search.suggest")
+    return _index().suggest(_clean_query(prefix), max(1, min(limit, SUGGEST_LIMIT)))
