@@ -471,7 +471,7 @@ def _code_chain(code: str, table: dict[str, Code]) -> tuple[str, ...]:
     return tuple(chain)
 
 
-class SearchIndex:
+class PublicSearchIndex:
     """The public records in memory: BM25 over their text, masks per facet value, a sorted
     prefix table for suggestions. Immutable once built; queries are thread-safe."""
 
@@ -479,7 +479,7 @@ class SearchIndex:
         self,
         docs: Sequence[SearchDocument],
         analyzer: Analyzer,
-        region_names: dict[int, str],
+        region_names: dict[int, tuple[str, str]],
     ) -> None:
         self.docs = list(docs)
         self.analyzer = analyzer
@@ -618,7 +618,7 @@ class SearchIndex:
                 elif code == "national":
                     zh, en = ("全国", "National")
                 else:
-                    zh = en = self.region_names.get(int(code), code)
+                    zh, en = self.region_names.get(int(code), (code, code))
                 values.append(FacetValue(code, zh, en, count, code == selected))
         head = [v for v in values if v.selected]
         rest = sorted((v for v in values if not v.selected), key=lambda v: (-v.count, v.code))
@@ -681,7 +681,7 @@ class _IndexCache:
     """The search index per database, dropped after a commit that changed a searchable record."""
 
     def __init__(self, size: int = 4) -> None:
-        self._indexes: builtins.list[tuple[object, SearchIndex]] = []
+        self._indexes: builtins.list[tuple[object, PublicSearchIndex]] = []
         self._lock = threading.Lock()
         self._generation = 0
         self._size = size
@@ -705,7 +705,7 @@ class _IndexCache:
             self._indexes.clear()
             self._generation += 1
 
-    def get(self, engine: object) -> SearchIndex:
+    def get(self, engine: object) -> PublicSearchIndex:
         """The index of the database behind ``engine``, built (inside the caller's transaction)
         on first use. Keyed by the engine object itself: a test database recreated under the
         same URL gets a new engine, so it never meets an index of the old one."""
@@ -717,13 +717,13 @@ class _IndexCache:
             generation = self._generation
         docs = public_documents()
         names = {
-            region.id: region.name
+            region.id: (region.name, region.name_en or region.name)
             for region in _all_pages(
                 lambda offset: regions.list(Actor.anonymous(), offset=offset, limit=_page_size())
             )
             if region.id is not None
         }
-        index = SearchIndex(docs, self.analyzer(), names)
+        index = PublicSearchIndex(docs, self.analyzer(), names)
         with self._lock:
             if generation == self._generation:  # no commit landed while we were building
                 self._indexes.append((engine, index))
@@ -740,7 +740,7 @@ def invalidate() -> None:
     _CACHE.clear()
 
 
-def _index() -> SearchIndex:
+def _index() -> PublicSearchIndex:
     return _CACHE.get(unit_of_work().engine)
 
 

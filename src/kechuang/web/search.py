@@ -1,95 +1,120 @@
-"""Public search across demands (teasers), experts, achievements and organisations.
+"""Public full-text search page and its autocomplete dropdown (``kechuang.services.search``).
 
-This is the clearly labelled simple search: a case-insensitive match on names and titles through
-the list services, with counts per kind as facets and the matched text highlighted. The full-text
-engine (Chinese segmentation, abstracts, ranking) replaces it when ``services.matching`` offers
-``search``. Rate limited per client address.
+The page works without JavaScript (a GET form, facet values as links, a pager); with htmx the
+results update as the user types or picks a facet, and a dropdown suggests record names and
+code-list labels. Both routes are rate limited per client address.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from markupsafe import Markup, escape
 from starlette.responses import Response
 
-from kechuang.domain import Actor, Page
-from kechuang.services import achievements, demands, experts, organisations, regions
+from kechuang.domain import Actor
+from kechuang.services import search as search_service
+from kechuang.services.search import FACETS, Highlighted, SearchResults
 from kechuang.web.deps import current_actor, rate_limit, tx
 from kechuang.web.i18n import N_
-from kechuang.web.portal import industry_text
-from kechuang.web.templating import render
+from kechuang.web.templating import language_of, render
 
 router = APIRouter()
 
-KINDS: dict[str, str] = {
-    "demand": N_("Demands"),
-    "expert": N_("Experts"),
-    "achievement": N_("Achievements"),
-    "organisation": N_("Organisations"),
+FACET_TITLES: dict[str, str] = {
+    "kind": N_("Kind"),
+    "industry": N_("Industry (GB/T 4754)"),
+    "discipline": N_("Discipline (GB/T 13745)"),
+    "region": N_("Region"),
 }
-PER_KIND = 10
+
+DETAIL_PATHS: dict[str, str] = {
+    "expert": "/experts/",
+    "achievement": "/achievements/",
+    "demand": "/demands/",
+    "event": "/events/",
+    "honour_list": "/honours/",
+}
+"""Detail page per hit kind; every other kind is an organisation."""
 
 
-def highlight(text: str, query: str) -> Markup:
-    """``text`` HTML-escaped, with every occurrence of ``query`` wrapped in ``<mark>``."""
-    if not query:
-        return escape(text)
-    pattern = re.compile(re.escape(query), re.IGNORECASE)
-    parts: list[str] = []
-    last = 0
-    for match in pattern.finditer(text):
-        parts.append(str(escape(text[last : match.start()])))
-        parts.append(f"<mark>{escape(match.group(0))}</mark>")
-        last = match.end()
-    parts.append(str(escape(text[last:])))
-    return Markup("".join(parts))  # noqa: S704 - every piece above is escaped
+def detail_url(kind: str, record_id: int | str) -> str:
+    """The public page of a hit or suggestion."""
+    return f"{DETAIL_PATHS.get(kind, '/organisations/')}{record_id}"
+
+
+def marked(highlighted: Highlighted) -> Markup:
+    """The text HTML-escaped, its matched spans wrapped in ``<mark>``."""
+    html = "".join(
+        f"<mark>{escape(piece)}</mark>" if matched else str(escape(piece))
+        for piece, matched in highlighted.parts()
+    )
+    return Markup(html)  # noqa: S704 - every piece above is escaped
+
+
+def _int(value: str | None, default: int) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 6 else default
+
+
+def _filters(request: Request) -> dict[str, str]:
+    return {name: (request.query_params.get(name) or "").strip()[:40] for name in FACETS}
 
 
 @router.get("/search", dependencies=[Depends(rate_limit("search"))])
 def search(request: Request, actor: Annotated[Actor, Depends(current_actor)]) -> Response:
-    """Search page: results grouped by kind, with facet counts."""
-    query = request.query_params
-    q = (query.get("q") or "").strip()[:100]
-    kind = query.get("kind") or ""
-    region_id = int(query["region"]) if (query.get("region") or "").isdigit() else None
-    results: dict[str, Any] = {}
-    counts: dict[str, int] = {}
-    with tx(request):
-        region_list = list(regions.list(actor, limit=200).items)
-        if q:
-            pages: dict[str, Callable[[], Page[Any]]] = {
-                "demand": lambda: demands.list_teasers(
-                    actor, region_id=region_id, q=q, limit=PER_KIND
-                ),
-                "expert": lambda: experts.list(actor, region_id=region_id, q=q, limit=PER_KIND),
-                "achievement": lambda: achievements.list(
-                    actor, region_id=region_id, q=q, limit=PER_KIND
-                ),
-                "organisation": lambda: organisations.list(
-                    actor, region_id=region_id, q=q, limit=PER_KIND
-                ),
-            }
-            for name, fetch in pages.items():
-                page = fetch()
-                counts[name] = page.total
-                if not kind or kind == name:
-                    results[name] = page.items
+    """Search page: ranked hits with highlights, facets with counts, pages."""
+    q = (request.query_params.get("q") or "").strip()[: search_service.MAX_QUERY]
+    filters = _filters(request)
+    page = min(max(_int(request.query_params.get("page"), 1), 1), search_service.MAX_PAGE)
+    results: SearchResults | None = None
+    if q or any(filters.values()):
+        with tx(request):
+            results = search_service.query(
+                actor,
+                q,
+                kind=filters["kind"],
+                industry=filters["industry"],
+                discipline=filters["discipline"],
+                region=filters["region"],
+                page=page,
+            )
+    english = language_of(request).short == "en"
+
+    def text(zh: str, en: str) -> str:
+        return en if english else zh
+
     return render(
         request,
         "search.html",
         {
             "q": q,
-            "kind": kind,
-            "kinds": KINDS,
+            "filters": filters,
             "results": results,
-            "counts": counts,
-            "regions": region_list,
-            "region_id": region_id,
-            "highlight": lambda text: highlight(text or "", q),
-            "industry_text": industry_text,
+            "facet_titles": FACET_TITLES,
+            "marked": marked,
+            "text": text,
+            "detail_url": detail_url,
+            "pager": {"number": results.page, "pages": results.pages} if results else None,
+        },
+    )
+
+
+@router.get("/search/suggest", dependencies=[Depends(rate_limit("search"))])
+def suggest(request: Request, actor: Annotated[Actor, Depends(current_actor)]) -> Response:
+    """The autocomplete dropdown (an HTML fragment for htmx): at most ten public suggestions."""
+    q = (request.query_params.get("q") or "").strip()[: search_service.MAX_QUERY]
+    suggestions: list[Any] = []
+    if q:
+        with tx(request):
+            suggestions = search_service.suggest(actor, q)
+    english = language_of(request).short == "en"
+    return render(
+        request,
+        "search_suggest.html",
+        {
+            "suggestions": suggestions,
+            "text": lambda zh, en: en if english else zh,
+            "detail_url": detail_url,
         },
     )
