@@ -340,6 +340,13 @@ EXPECTED: dict[str, list[tuple[str, frozenset[str]]]] = {
     "matching.build_index": PUBLIC,
     "matching.match_text": PUBLIC,
     "matching.match_demand": [("none", SIGNED)],
+    # the matching workbench: the region's staff
+    "workbench.open_demands": [("region", STAFF), ("none", NOBODY)],
+    "workbench.propose": [("region", STAFF), ("none", NOBODY)],
+    "workbench.confirm": [("region", STAFF), ("none", NOBODY)],
+    # stale dockings and their reminders: the region's staff; every region at once: admins
+    "dockings.stale": [("region", STAFF), ("none", ADMIN)],
+    "dockings.remind": [("region", STAFF), ("none", ADMIN)],
 }
 
 

@@ -4,7 +4,8 @@ state machine in ``kechuang.domain.docking`` with every step kept in its history
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -19,6 +20,7 @@ from kechuang.domain import (
     NotFound,
     Page,
     PermissionDenied,
+    Region,
     Role,
     ValidationError,
 )
@@ -326,3 +328,215 @@ def give_feedback(
     field = "enterprise_feedback" if side == "enterprise" else "provider_feedback"
     after = before.model_copy(update={field: feedback})
     return _save(actor, "dockings.give_feedback", before, after, "update")
+
+
+# -- reminders for stale dockings ------------------------------------------------------------
+
+STALE_STAGES: tuple[DockingStage, ...] = tuple(
+    stage for stage in DockingStage if stage not in (DockingStage.DELIVERED, DockingStage.CLOSED)
+)
+"""Stages in which a docking can stall (delivered and closed ones are finished)."""
+
+
+def _region_staff_or_admin(actor: Actor, region: object) -> bool:
+    """Operators of the region; admins (and the system) also for every region at once."""
+    return policy.is_admin(actor) or (isinstance(region, Region) and policy.staff(actor, region.id))
+
+
+for _name, _words in (
+    ("dockings.stale", "list the region's stale dockings"),
+    ("dockings.remind", "mail the parties of stale dockings"),
+):
+    policy.rule(_name, f"admins (all regions); operators of the region ({_words})")(
+        _region_staff_or_admin
+    )
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One address a reminder goes to, and which side it stands for."""
+
+    name: str
+    email: str
+    side: Literal["enterprise", "provider"]
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A stale docking and who is reminded about it."""
+
+    docking: Docking
+    demand_title: str
+    partner_name: str
+    idle_days: int
+    recipients: tuple[Recipient, ...]
+
+
+@dataclass(frozen=True)
+class RemindResult:
+    """What a reminder run did: mailed, skipped as reminded recently, or without any address."""
+
+    sent: builtins.list[Reminder]
+    recently_reminded: builtins.list[int]
+    without_address: builtins.list[int]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def idle_days(docking: Docking, now: datetime) -> int:
+    """Whole days since the docking last changed (its last step, or any later edit)."""
+    moments = [_aware(m) for m in (docking.updated_at,) if m is not None]
+    moments += [_aware(entry.at) for entry in docking.history[-1:]]
+    if not moments:
+        return 0
+    return (now - max(moments)).days
+
+
+def _check_days(days: int) -> None:
+    if days < 1:
+        raise ValidationError.single(
+            "days",
+            problem_zh=f"天数须至少为 1（收到 {days}）",
+            problem_en=f"the number of days must be at least 1 (got {days})",
+            fix_zh="请填写正整数，例如 14",
+            fix_en="Give a positive whole number, e.g. 14",
+        )
+
+
+def _scope_region(actor: Actor, region_id: int | None, name: str) -> Region | None:
+    uow = unit_of_work()
+    region = None
+    if region_id is not None:
+        region = uow.regions.get(region_id)
+        if region is None:
+            raise NotFound.of("区域", "Region", region_id)
+    policy.require(actor, name, region)
+    return region
+
+
+def _stale(region_id: int | None, days: int, now: datetime) -> builtins.list[Docking]:
+    filters: dict[str, Any] = {"stage_in": builtins.list(STALE_STAGES)}
+    if region_id is not None:
+        filters["region_id"] = region_id
+    return [d for d in KIND.repo().all(**filters) if idle_days(d, now) > days]
+
+
+@action("dockings.stale")
+def stale(
+    actor: Actor, region_id: int | None, *, days: int, now: datetime | None = None
+) -> builtins.list[Docking]:
+    """Open dockings of the region (every region: admins) with no change for more than ``days``."""
+    _check_days(days)
+    _scope_region(actor, region_id, "dockings.stale")
+    return _stale(region_id, days, now or utcnow())
+
+
+def _recipients(docking: Docking) -> tuple[Recipient, ...]:
+    """The enterprise's accounts and the provider's accounts (an expert without an account is
+    written to at the address on their profile)."""
+    uow = unit_of_work()
+    access = _access(docking)
+    found: dict[str, Recipient] = {}
+
+    def add(name: str, email: str, side: Literal["enterprise", "provider"]) -> None:
+        if email and email.lower() not in found:
+            found[email.lower()] = Recipient(name, email, side)
+
+    for user in uow.users.all(organisation_id=access.enterprise_id, is_active=True):
+        add(user.display_name or user.username, user.email, "enterprise")
+    if access.provider_expert_id is not None:
+        accounts = uow.users.all(expert_id=access.provider_expert_id, is_active=True)
+        for user in accounts:
+            add(user.display_name or user.username, user.email, "provider")
+        expert = uow.experts.get(access.provider_expert_id)
+        if not accounts and expert is not None and expert.contact is not None:
+            add(expert.name, expert.contact.email, "provider")
+    if access.provider_organisation_id is not None:
+        for user in uow.users.all(organisation_id=access.provider_organisation_id, is_active=True):
+            add(user.display_name or user.username, user.email, "provider")
+    return tuple(found.values())
+
+
+def _partner_name(docking: Docking) -> str:
+    uow = unit_of_work()
+    if docking.target_kind is DockingTargetKind.EXPERT:
+        expert = uow.experts.get(docking.target_id)
+        return expert.name if expert else f"#{docking.target_id}"
+    if docking.target_kind is DockingTargetKind.ORGANISATION:
+        organisation = uow.organisations.get(docking.target_id)
+        return organisation.name if organisation else f"#{docking.target_id}"
+    achievement = uow.achievements.get(docking.target_id)
+    return achievement.title if achievement else f"#{docking.target_id}"
+
+
+def last_reminded(docking_id: int) -> datetime | None:
+    """When the parties of this docking were last reminded (from the audit log)."""
+    entries, _total = unit_of_work().audit.page(
+        limit=1, action="dockings.remind", entity_kind=KIND.name, entity_id=docking_id
+    )
+    if not entries:
+        return None
+    recorded = (entries[0].after or {}).get("reminded_at")
+    return _aware(datetime.fromisoformat(recorded)) if recorded else _aware(entries[0].at)
+
+
+@action("dockings.remind")
+def remind(
+    actor: Actor,
+    region_id: int | None,
+    *,
+    days: int,
+    send: Callable[[Reminder], None],
+    now: datetime | None = None,
+) -> RemindResult:
+    """Remind the parties of every stale docking, at most once per docking per ``days``.
+
+    ``send`` delivers one reminder (the caller's mailer: services send no mail themselves); it
+    runs inside this transaction, so a mail that fails records nothing and is retried next time.
+    Each reminder is written to the audit log (``dockings.remind``), which is also how a second
+    run within ``days`` knows to skip it.
+    """
+    _check_days(days)
+    _scope_region(actor, region_id, "dockings.remind")
+    moment = now or utcnow()
+    result = RemindResult([], [], [])
+    titles: dict[int, str] = {}
+    for docking in _stale(region_id, days, moment):
+        assert docking.id is not None
+        previous = last_reminded(docking.id)
+        if previous is not None and (moment - previous).days < days:
+            result.recently_reminded.append(docking.id)
+            continue
+        recipients = _recipients(docking)
+        if not recipients:
+            result.without_address.append(docking.id)
+            continue
+        if docking.demand_id not in titles:
+            demand = unit_of_work().demands.get(docking.demand_id)
+            titles[docking.demand_id] = demand.title if demand else f"#{docking.demand_id}"
+        reminder = Reminder(
+            docking,
+            titles[docking.demand_id],
+            _partner_name(docking),
+            idle_days(docking, moment),
+            recipients,
+        )
+        send(reminder)
+        _crud.audit(
+            actor,
+            "dockings.remind",
+            KIND.name,
+            docking.id,
+            region_id=docking.region_id,
+            before=None,
+            after={
+                "reminded_at": moment.isoformat(),
+                "stage": docking.stage.value,
+                "idle_days": reminder.idle_days,
+                "recipients": [r.email for r in recipients],
+            },
+        )
+        result.sent.append(reminder)
+    return result
