@@ -262,15 +262,32 @@ EXPECTED: dict[str, list[tuple[str, frozenset[str]]]] = {
     # events
     **{
         f"events.{name}": [("event", STAFF), ("none", NOBODY)]
-        for name in ("create", "update", "archive", "invite", "record_attendance", "link_docking")
+        for name in (
+            "create",
+            "update",
+            "archive",
+            "invite",
+            "record_attendance",
+            "link_docking",
+            "propose_participants",
+        )
     },
     "events.get": PUBLIC,
     "events.list": PUBLIC,
     # honour lists
     **{
         f"honours.{name}": [("honours_nominating", STAFF), ("honours_national_nominating", ADMIN)]
-        for name in ("create", "update", "archive", "open_round", "close_round", "publish")
+        for name in (
+            "create",
+            "update",
+            "archive",
+            "open_round",
+            "close_round",
+            "publish",
+            "propose_reviewers",
+        )
     },
+    "honours.my_reviews": [("none", frozenset({"exp_own", "exp_other"}))],
     "honours.get": [
         ("honours_nominating", ALL),
         ("honours_published", ALL),

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
 
 from kechuang.domain import (
     Actor,
@@ -17,9 +19,14 @@ from kechuang.domain import (
     Participation,
     ValidationError,
 )
-from kechuang.domain.common import validate
-from kechuang.services import _crud, policy
+from kechuang.domain.codes import industries
+from kechuang.domain.common import utcnow, validate
+from kechuang.match.engine import MatchIndex
+from kechuang.services import _crud, matching, policy
 from kechuang.services.context import action, unit_of_work
+
+__plumbing__ = ("event_text",)
+"""Public helpers that are not service actions (pure functions over domain records)."""
 
 KIND: _crud.Kind[Event] = _crud.Kind("event", "活动", "Event", lambda uow: uow.events, "events.get")
 
@@ -40,6 +47,19 @@ def _check_participants(participants: Sequence[Participation]) -> None:
             )
 
 
+def _check_industries(event: Event) -> None:
+    table = industries()
+    unknown = [code for code in event.industry_codes if code not in table]
+    if unknown:
+        raise ValidationError.single(
+            "industry_codes",
+            problem_zh=f"行业代码 {', '.join(unknown)} 不在 GB/T 4754-2017 中",
+            problem_en=f"industry codes {', '.join(unknown)} are not in GB/T 4754-2017",
+            fix_zh="请从行业列表中选择",
+            fix_en="Choose from the industry list",
+        )
+
+
 def _check_organisers(event: Event) -> None:
     found = unit_of_work().organisations.get_many(event.organiser_ids)
     missing = [str(i) for i in event.organiser_ids if i not in found]
@@ -57,6 +77,7 @@ def _check_organisers(event: Event) -> None:
 def create(actor: Actor, event: Event) -> Event:
     """Plan an event (``docking_ids`` is derived and ignored here)."""
     event = validate(Event, event.model_copy(update={"docking_ids": []}))
+    _check_industries(event)
     _check_organisers(event)
     _check_participants(event.participants)
     return _crud.create(actor, "events.create", KIND, event)
@@ -67,6 +88,7 @@ def update(actor: Actor, event_id: int, changes: Mapping[str, Any]) -> Event:
     """Change an event's details."""
     before = _crud.load(actor, "events.update", KIND, event_id)
     after = _crud.merge(before, changes, extra_read_only=("docking_ids",))
+    _check_industries(after)
     _check_organisers(after)
     _check_participants(after.participants)
     return _crud.save(actor, "events.update", KIND, before, after, change="update")
@@ -89,12 +111,23 @@ def list(
     kind: EventKind | None = None,
     year: int | None = None,
     q: str | None = None,
+    when: Literal["upcoming", "past"] | None = None,
+    today: date | None = None,
     include_archived: bool = False,
+    archived_only: bool = False,
     offset: int = 0,
     limit: int | None = None,
 ) -> Page[Event]:
-    """Events, filtered by region, kind and year."""
+    """Events, filtered by region, kind, year, timing (upcoming: starting today or later; past:
+    started before today) and, for staff, archived ones."""
     policy.require(actor, "events.list")
+    timing: dict[str, Any] = {}
+    if when is not None:
+        day = today or utcnow().date()
+        timing["starts_on_from" if when == "upcoming" else "starts_on_before"] = day
+    staff = policy.staff(actor, region_id)
+    if archived_only and staff:
+        timing["archived"] = True
     return _crud.page(
         KIND,
         offset,
@@ -103,7 +136,8 @@ def list(
         kind=kind,
         year=year,
         q=q,
-        include_archived=include_archived and policy.staff(actor, region_id),
+        include_archived=(include_archived or archived_only) and staff,
+        **timing,
     )
 
 
@@ -177,3 +211,67 @@ def link_docking(actor: Actor, event_id: int, docking_id: int) -> Event:
     stored = KIND.repo().get(event_id)
     assert stored is not None
     return stored
+
+
+@dataclass(frozen=True)
+class ProposedParty:
+    """A party the matcher proposes to invite to an event, with why (matched terms, works)."""
+
+    participant_kind: ParticipantKind
+    participant_id: int
+    name: str
+    entity_kind: str
+    """The index's kind: ``expert``, or the organisation's kind (``society``, ``lab`` …)."""
+    score: float
+    matched_terms: tuple[str, ...]
+    evidence: tuple[str, ...]
+    invited: bool
+    """Already on the event's participant list."""
+
+
+def event_text(event: Event) -> str:
+    """What an event is matched by: title, description and the names of its industries."""
+    table = industries()
+    names = [table[code].name for code in event.industry_codes if code in table]
+    return " ".join(part for part in (event.title, event.description, " ".join(names)) if part)
+
+
+policy.rule("events.propose_participants", "admins; operators of the event's region")(
+    lambda a, e: isinstance(e, Event) and policy.staff(a, e.region_id)
+)
+
+
+@action("events.propose_participants")
+def propose_participants(
+    actor: Actor, index: MatchIndex, event_id: int, *, k: int = 20
+) -> builtins.list[ProposedParty]:
+    """Experts and organisations (societies, labs, enterprises …) matched to the event's topic,
+    best first, each with its evidence; achievements are left out (their owners are proposed)."""
+    event = _crud.load(actor, "events.propose_participants", KIND, event_id)
+    invited = {(p.participant_kind, p.participant_id) for p in event.participants}
+    organisers = set(event.organiser_ids)
+    hits = matching.match_text(actor, index, event_text(event), k=max(1, k) * 2)
+    proposed: builtins.list[ProposedParty] = []
+    for hit in hits:
+        prefix, _, raw_id = str(hit.entity_id).partition(":")
+        if not raw_id.isdigit() or prefix not in ("expert", "organisation"):
+            continue
+        kind = ParticipantKind.EXPERT if prefix == "expert" else ParticipantKind.ORGANISATION
+        participant_id = int(raw_id)
+        if kind is ParticipantKind.ORGANISATION and participant_id in organisers:
+            continue
+        proposed.append(
+            ProposedParty(
+                participant_kind=kind,
+                participant_id=participant_id,
+                name=str(hit.name),
+                entity_kind=str(hit.kind),
+                score=float(hit.score),
+                matched_terms=tuple(str(term) for term in hit.matched_terms[:8]),
+                evidence=tuple(str(work.title) for work in hit.works[:3]),
+                invited=(kind, participant_id) in invited,
+            )
+        )
+        if len(proposed) >= k:
+            break
+    return proposed

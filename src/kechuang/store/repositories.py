@@ -616,6 +616,10 @@ class EventRepository(Repository[Event]):
         if key == "year":
             column = self._column("starts_on")
             return (column >= date(value, 1, 1)) & (column <= date(value, 12, 31))
+        if key == "starts_on_from":
+            return self._column("starts_on") >= value
+        if key == "starts_on_before":
+            return self._column("starts_on") < value
         return None
 
 
@@ -871,7 +875,8 @@ class AuditRepository:
         self.session = session
 
     def add(self, entry: AuditEntry) -> None:
-        """Append one entry."""
+        """Append one entry (and note its kind: the unit of work bumps that data version)."""
+        self.session.info.setdefault("audited_kinds", set()).add(entry.entity_kind)
         self.session.execute(
             insert(table_of(t.AuditRow)).values(**entry.model_dump(exclude={"id"}))
         )
