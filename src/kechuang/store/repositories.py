@@ -616,10 +616,12 @@ class EventRepository(Repository[Event]):
         if key == "year":
             column = self._column("starts_on")
             return (column >= date(value, 1, 1)) & (column <= date(value, 12, 31))
-        if key == "starts_on_from":
-            return self._column("starts_on") >= value
-        if key == "starts_on_before":
-            return self._column("starts_on") < value
+        if key in ("starts_on_from", "starts_on_before"):
+            starts_on = self._column("starts_on")
+            condition: ColumnElement[bool] = (
+                starts_on >= value if key == "starts_on_from" else starts_on < value
+            )
+            return condition
         return None
 
 
