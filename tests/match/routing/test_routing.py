@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -261,3 +262,49 @@ def test_character_view_on_real_csldcp() -> None:
     predicted = classifier.predict([r["content"] for r in dev])
     accuracy = np.mean([p == r["label"] for p, r in zip(predicted, dev, strict=True)])
     assert accuracy > 0.45
+
+
+def test_router_calibrate_refits_confidence_on_labelled_texts() -> None:
+    """Calibration on texts the router gets right sharpens its confidence, ranking unchanged."""
+    router = CodeListRouter(Taxonomy.DISCIPLINE, level=1).fit()
+    table = disciplines()
+    # Level-2 names with their own codes: the router ranks most of them right, so their
+    # temperature should fall (more confident) compared with the held-out-name fit.
+    entries = [entry for entry in table.values() if entry.level == 2][::5]
+    texts = [f"{entry.name}研究进展" for entry in entries]
+    codes, before = router.probabilities(texts)
+    router.calibrate(texts, [entry.code for entry in entries])
+    _, after = router.probabilities(texts)
+    before_matrix, after_matrix = np.array(before), np.array(after)
+    assert (before_matrix.argmax(axis=1) == after_matrix.argmax(axis=1)).all()
+    hits = np.array(
+        [
+            codes[int(row.argmax())] == entry.parent
+            for row, entry in zip(after_matrix, entries, strict=True)
+        ]
+    )
+    assert hits.mean() > 0.5
+    assert after_matrix.max(axis=1).mean() > before_matrix.max(axis=1).mean()
+    # A tuple of acceptable codes per text is accepted; unknown codes are skipped.
+    router.calibrate(["人工智能算法", "无法归类"], [("520", "12030"), "no-such-code"])
+    with pytest.raises(ValueError, match="one per text"):
+        router.calibrate(["一", "二"], ["520"])
+
+
+def test_router_rejects_a_meaning_weight_outside_zero_one() -> None:
+    with pytest.raises(ValueError, match="meaning_weight"):
+        CodeListRouter(Taxonomy.DISCIPLINE, level=1, meaning_weight=1.5)
+
+
+@pytest.mark.slow
+def test_router_with_the_real_e5_meaning_view(tmp_path: Path) -> None:
+    """Characters + e5 prototypes (every GB/T 13745 entry embedded once, cached)."""
+    cache = Path(os.environ.get("KECHUANG_ROUTING_CACHE", tmp_path / "cache"))
+    router = CodeListRouter(
+        Taxonomy.DISCIPLINE, level=1, embedder=E5Embedder(cache_dir=cache), meaning_weight=0.5
+    ).fit()
+    routes = router.route(["基于深度学习的人工智能算法与计算机软件", "小麦品种选育与栽培"])
+    assert routes[0][0].code == "520"
+    assert routes[1][0].code == "210"
+    assert 0.0 < routes[0][0].confidence <= 1.0
+    assert router.meaning_weight == 0.5

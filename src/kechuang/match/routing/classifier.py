@@ -33,7 +33,7 @@ from kechuang.match.routing.embeddings import QueryEmbedder
 FloatMatrix = npt.NDArray[np.float64]
 
 #: Temperatures tried when calibrating (log-spaced); scores are standardised first.
-_TEMPERATURES = np.exp(np.linspace(np.log(0.02), np.log(20.0), 61))
+TEMPERATURES = np.exp(np.linspace(np.log(0.02), np.log(20.0), 61))
 #: Weight of each label description relative to one example, and of the meaning view in the
 #: combination; both measured on FewCLUE split 0 (train_0 -> dev_0), see benchmarks/RESULTS.md.
 DESCRIPTION_WEIGHT = 12.0
@@ -67,16 +67,21 @@ def negative_log_likelihood(probabilities: FloatMatrix, gold: npt.NDArray[np.int
 
 def fit_temperature(scores: FloatMatrix, gold: npt.NDArray[np.int64]) -> float:
     """The softmax temperature minimising held-out NLL (temperature scaling)."""
-    losses = [negative_log_likelihood(softmax(scores, float(t)), gold) for t in _TEMPERATURES]
-    return float(_TEMPERATURES[int(np.argmin(losses))])
+    losses = [negative_log_likelihood(softmax(scores, float(t)), gold) for t in TEMPERATURES]
+    return float(TEMPERATURES[int(np.argmin(losses))])
 
 
 def expected_calibration_error(
     probabilities: FloatMatrix, gold: npt.NDArray[np.int64], bins: int = 10
 ) -> float:
     """ECE of the top label: |accuracy - confidence| averaged over equal-width bins."""
-    confidence = probabilities.max(axis=1)
-    correct = probabilities.argmax(axis=1) == gold
+    return calibration_error(probabilities.max(axis=1), probabilities.argmax(axis=1) == gold, bins)
+
+
+def calibration_error(
+    confidence: npt.NDArray[np.float64], correct: npt.NDArray[np.bool_], bins: int = 10
+) -> float:
+    """ECE from each prediction's confidence and whether it was right (Guo et al. 2017)."""
     edges = np.linspace(0.0, 1.0, bins + 1)
     total = 0.0
     for low, high in itertools.pairwise(edges):
@@ -86,7 +91,7 @@ def expected_calibration_error(
     return float(total)
 
 
-def _standardise(scores: FloatMatrix) -> FloatMatrix:
+def standardise(scores: FloatMatrix) -> FloatMatrix:
     """Centre and scale each row so one temperature grid suits every view."""
     if scores.ndim == 1:  # two classes: scikit-learn returns the positive class's score only
         scores = np.column_stack([-scores, scores])
@@ -122,7 +127,7 @@ class CharacterView:
     def scores(self, texts: Sequence[str]) -> FloatMatrix:
         """Standardised decision scores, one column per class index."""
         raw = np.asarray(self._model.decision_function(self._vectoriser.transform(list(texts))))
-        return _standardise(raw.astype(np.float64))
+        return standardise(raw.astype(np.float64))
 
 
 class MeaningView:
@@ -146,7 +151,7 @@ class MeaningView:
     def scores(self, texts: Sequence[str]) -> FloatMatrix:
         """Standardised log-odds, one column per class index."""
         raw = np.asarray(self._model.decision_function(self.embedder.embed_queries(texts)))
-        return _standardise(raw.astype(np.float64))
+        return standardise(raw.astype(np.float64))
 
 
 class RoutingClassifier:

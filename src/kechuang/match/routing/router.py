@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
+import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from kechuang.match.routing.classifier import FloatMatrix, fit_temperature, softmax
+from kechuang.match.routing.classifier import TEMPERATURES, FloatMatrix, softmax, standardise
 from kechuang.match.routing.codelists import CodeEntry, descendants, disciplines, industries
+from kechuang.match.routing.embeddings import QueryEmbedder
 
 
 class Taxonomy(StrEnum):
@@ -75,6 +77,23 @@ def _documents(entry: CodeEntry, table: dict[str, CodeEntry]) -> list[str]:
     return documents
 
 
+#: Weight of the meaning view when a router has an embedder (log-linear pooling with the
+#: character view); measured on CSL abstracts, benchmarks/RESULTS.md "Discipline routing".
+ROUTER_MEANING_WEIGHT = 0.5
+
+
+def _set_nll(probabilities: FloatMatrix, gold: npt.NDArray[np.bool_]) -> float:
+    """Mean negative log-probability of each row's set of acceptable codes."""
+    picked = (probabilities * gold).sum(axis=1)
+    return float(-np.mean(np.log(np.clip(picked, 1e-12, 1.0))))
+
+
+def _fit_set_temperature(scores: FloatMatrix, gold: npt.NDArray[np.bool_]) -> float:
+    """Temperature scaling when a text may have more than one right code."""
+    losses = [_set_nll(softmax(scores, float(t)), gold) for t in TEMPERATURES]
+    return float(TEMPERATURES[int(np.argmin(losses))])
+
+
 class CodeListRouter:
     """A classifier over one level of one code list, fitted from the list itself.
 
@@ -83,20 +102,48 @@ class CodeListRouter:
     to the prototypes, turned into probabilities by a temperature-scaled softmax. Measured on
     CSL abstracts mapped to GB/T 13745 level 1, prototypes beat a linear SVM trained on the
     descendants as separate documents (30.4 % vs 26.7 % top-1; benchmarks/RESULTS.md).
+
+    With an ``embedder`` (e.g. :class:`~kechuang.match.routing.embeddings.E5Embedder`) a second,
+    *meaning* view is added: each target is also the normalised mean of its documents' sentence
+    vectors, and the two views' calibrated probabilities are pooled log-linearly
+    (``meaning_weight`` on the meaning view). Fitting then embeds every document of the code
+    list once (a few thousand short texts; cached on disk by ``E5Embedder``).
+
+    Confidence: temperatures are first fitted on held-out descendants (short names, so the
+    result is only roughly calibrated for long texts); :meth:`calibrate` refits them on real
+    labelled texts — demands whose codes operators confirmed, or any labelled corpus — which is
+    what makes the confidence shown to operators trustworthy (ECE in benchmarks/RESULTS.md).
     """
 
-    def __init__(self, taxonomy: Taxonomy, level: int = 1) -> None:
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        level: int = 1,
+        *,
+        embedder: QueryEmbedder | None = None,
+        meaning_weight: float = ROUTER_MEANING_WEIGHT,
+    ) -> None:
         if level not in LEVELS[taxonomy]:
             raise ValueError(
                 f"{taxonomy.label_zh} 只能按第 {LEVELS[taxonomy]} 级分流，不支持第 {level} 级。"
                 f" / {taxonomy.label_en} routing supports levels {LEVELS[taxonomy]}, not {level}."
             )
+        if not 0.0 <= meaning_weight <= 1.0:
+            raise ValueError(
+                f"语义视图权重须在 0 到 1 之间，收到 {meaning_weight}。"
+                f" / meaning_weight must lie in [0, 1]; got {meaning_weight}."
+            )
         self.taxonomy = taxonomy
         self.level = level
+        self.embedder = embedder
+        self.meaning_weight = meaning_weight if embedder is not None else 0.0
         self._table = _table(taxonomy)
         self._codes: list[str] = []
         self._vectoriser: TfidfVectorizer | None = None
         self._prototypes: csr_matrix | None = None
+        self._meaning_prototypes: FloatMatrix | None = None
+        self.character_temperature = 1.0
+        self.meaning_temperature = 1.0
         self.temperature = 1.0
 
     def targets(self) -> list[CodeEntry]:
@@ -109,15 +156,48 @@ class CodeListRouter:
             analyzer="char", ngram_range=(1, 2), sublinear_tf=True, lowercase=True
         ).fit(descriptions + list(unlabelled))
         self._prototypes = self._vectoriser.transform(descriptions)
+        if self.embedder is not None:
+            flat = [document for parts in documents for document in parts]
+            vectors = np.asarray(self.embedder.embed_queries(flat), dtype=np.float64)
+            prototypes = np.zeros((len(documents), vectors.shape[1]))
+            start = 0
+            for target, parts in enumerate(documents):
+                prototypes[target] = vectors[start : start + len(parts)].mean(axis=0)
+                start += len(parts)
+            norms = np.linalg.norm(prototypes, axis=1, keepdims=True)
+            self._meaning_prototypes = prototypes / np.where(norms > 0, norms, 1.0)
 
-    def _scores(self, texts: Sequence[str]) -> FloatMatrix:
+    def _view_scores(self, texts: Sequence[str]) -> tuple[FloatMatrix, FloatMatrix | None]:
         assert self._vectoriser is not None
         assert self._prototypes is not None
         similarities = self._vectoriser.transform(list(texts)) @ self._prototypes.T
-        return np.asarray(similarities.toarray(), dtype=np.float64)
+        characters = np.asarray(similarities.toarray(), dtype=np.float64)
+        meaning = None
+        if self.embedder is not None and self._meaning_prototypes is not None:
+            vectors = np.asarray(self.embedder.embed_queries(list(texts)), dtype=np.float64)
+            # e5 cosines crowd into a narrow band: standardise so one temperature grid fits.
+            meaning = standardise(vectors @ self._meaning_prototypes.T)
+        return characters, meaning
+
+    def _pool(self, characters: FloatMatrix, meaning: FloatMatrix | None) -> FloatMatrix:
+        """Weighted sum of the views' calibrated log-probabilities (log-linear pooling)."""
+        if meaning is None or self.meaning_weight == 0.0:
+            return characters / self.character_temperature
+        pooled: FloatMatrix = (1.0 - self.meaning_weight) * np.log(
+            softmax(characters, self.character_temperature) + 1e-12
+        ) + self.meaning_weight * np.log(softmax(meaning, self.meaning_temperature) + 1e-12)
+        return pooled
+
+    def _fit_temperatures(self, texts: Sequence[str], gold: npt.NDArray[np.bool_]) -> None:
+        characters, meaning = self._view_scores(texts)
+        self.character_temperature = _fit_set_temperature(characters, gold)
+        if meaning is not None:
+            self.meaning_temperature = _fit_set_temperature(meaning, gold)
+        self.temperature = 1.0
+        self.temperature = _fit_set_temperature(self._pool(characters, meaning), gold)
 
     def fit(self, unlabelled: Sequence[str] = ()) -> CodeListRouter:
-        """Build prototypes, fit the temperature on held-out descendants, rebuild on all.
+        """Build prototypes, fit the temperatures on held-out descendants, rebuild on all.
 
         ``unlabelled`` texts of the domain (the region's demands and resource profiles) join the
         IDF statistics only: common words of real texts then weigh less than in the code list.
@@ -131,15 +211,49 @@ class CodeListRouter:
         ]
         if held:
             self._fit_prototypes(kept, unlabelled)
-            gold = np.array([target for _, target in held], dtype=np.int64)
-            self.temperature = fit_temperature(self._scores([doc for doc, _ in held]), gold)
+            gold = np.zeros((len(held), len(targets)), dtype=bool)
+            gold[np.arange(len(held)), [target for _, target in held]] = True
+            self._fit_temperatures([doc for doc, _ in held], gold)
         self._fit_prototypes(documents, unlabelled)
+        return self
+
+    def calibrate(
+        self, texts: Sequence[str], codes: Sequence[str | tuple[str, ...]]
+    ) -> CodeListRouter:
+        """Refit the confidence on real labelled texts (temperature scaling; ranking unchanged).
+
+        ``codes`` gives each text's right code — or a tuple of acceptable codes — at any level
+        of the list; codes are mapped up to this router's level. Texts whose codes are unknown
+        are skipped; with none left the confidence is left as it was.
+        """
+        if len(texts) != len(codes):
+            raise ValueError(
+                f"文本数（{len(texts)}）与代码数（{len(codes)}）不一致。"
+                f" / {len(texts)} texts but {len(codes)} code entries; give one per text."
+            )
+        if self._prototypes is None:
+            self.fit()
+        position = {code: i for i, code in enumerate(self._codes)}
+        kept_texts: list[str] = []
+        rows: list[list[int]] = []
+        for text, given in zip(texts, codes, strict=True):
+            wanted = (given,) if isinstance(given, str) else given
+            found = {self.ancestor(code) for code in wanted} - {None}
+            if found:
+                kept_texts.append(text)
+                rows.append([position[str(code)] for code in found])
+        if not kept_texts:
+            return self
+        gold = np.zeros((len(kept_texts), len(self._codes)), dtype=bool)
+        for row, columns in enumerate(rows):
+            gold[row, columns] = True
+        self._fit_temperatures(kept_texts, gold)
         return self
 
     def _probabilities(self, texts: Sequence[str]) -> FloatMatrix:
         if self._prototypes is None:
             self.fit()
-        return softmax(self._scores(texts), self.temperature)
+        return softmax(self._pool(*self._view_scores(texts)), self.temperature)
 
     def route(self, texts: Sequence[str], top_k: int = 3) -> list[list[Route]]:
         """The ``top_k`` codes of each text, most probable first."""
