@@ -33,6 +33,7 @@ from kechuang.domain.common import Change
 from kechuang.domain.errors import KechuangError
 from kechuang.exchange.mail import send_lockout_mail
 from kechuang.services import subscribe, transaction, users
+from kechuang.services.search_index import SearchIndex
 from kechuang.store import migrate
 from kechuang.store.database import engine_for
 from kechuang.web import build_router as build_web_router
@@ -40,7 +41,6 @@ from kechuang.web import errors as web_errors
 from kechuang.web.i18n import N_
 from kechuang.web.logs import configure_logging
 from kechuang.web.middleware import LanguageMiddleware
-from kechuang.web.recommend import IndexCache
 from kechuang.web.security import Limit, RateLimiter, RateLimitError, SecurityHeadersMiddleware
 from kechuang.web.templating import STATIC_DIR
 
@@ -120,7 +120,7 @@ def _weak_hook(method: Callable[[Sequence[Change]], None]) -> Callable[[Sequence
 
 class _LockoutMailer:
     """Mails the owner of every account the services just locked (an after-commit hook, held
-    weakly like the index cache's, so an app that is gone stops mailing)."""
+    weakly like the search index's, so an app that is gone stops mailing)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -204,8 +204,14 @@ def create_app(
         limits=dict(DEFAULT_LIMITS if rate_limits is None else rate_limits)
     )
     app.state.database_check = _database_check(settings)
-    app.state.match_indexes = IndexCache()
-    app.state.unsubscribe_hooks = subscribe(_weak_hook(app.state.match_indexes.on_commit))
+    # One matching index per app (and database), kept current after every commit and saved in
+    # <data_dir>/match-index; web pages, the API and portal search all read it.
+    app.state.search_index = SearchIndex(
+        settings.database_url,
+        folder=settings.data_dir / "match-index",
+        embedder=settings.match_index_embedder,
+    )
+    app.state.unsubscribe_hooks = subscribe(_weak_hook(app.state.search_index.on_commit))
     app.state.lockout_mailer = _LockoutMailer(settings)
     app.state.unsubscribe_lockout_mail = subscribe(_weak_hook(app.state.lockout_mailer.on_commit))
 

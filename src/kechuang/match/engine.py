@@ -110,6 +110,20 @@ class Hit:
         }
 
 
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a search: the hits, how many entities match in all, and facet counts.
+
+    ``total`` and ``facets`` describe the whole filtered hit set (every entity with a work that
+    matches the query lexically, or among the semantic candidates), not just this page.
+    """
+
+    hits: list[Hit]
+    total: int
+    facets: dict[str, dict[str, int]]
+    """Facet key -> value -> number of matching entities (most frequent first)."""
+
+
 @dataclass
 class WorkScores:
     """Component scores of candidate works for one query (aligned arrays)."""
@@ -158,6 +172,18 @@ class _Postings:
                     allowed[rows] = True
             mask &= allowed
         return mask
+
+    def counts(self, rows: BoolArray, keys: Sequence[str]) -> dict[str, dict[str, int]]:
+        """Per facet key, how many of the selected ``rows`` carry each value (zeros left out)."""
+        found: dict[str, dict[str, int]] = {}
+        for key in keys:
+            values: dict[str, int] = {}
+            for value, posting in self.postings.get(key, {}).items():
+                count = int(np.count_nonzero(rows[posting]))
+                if count:
+                    values[value] = count
+            found[key] = dict(sorted(values.items(), key=lambda item: (-item[1], item[0])))
+        return found
 
 
 class MatchIndex:
@@ -400,11 +426,14 @@ class MatchIndex:
         candidates: int | None = 200,
         fusion: FusionName | Fusion = FusionName.RRF,
         query_vector: FloatArray | None = None,
+        lexical_matches: bool = False,
     ) -> WorkScores:
         """Component and fused scores of candidate works (``candidates=None``: every allowed work).
 
         Candidates are the union of the lexical and the semantic top lists; both components are
         then computed exactly for all of them, so fusion never sees a missing component.
+        ``lexical_matches`` takes *every* work sharing a term with the query instead of the
+        lexical top list (search: the hit set and its facet counts are complete).
         """
         tokens = self.analyzer.tokens(text)
         lexical_all = self.lexical.scores(tokens, allowed)
@@ -416,7 +445,12 @@ class MatchIndex:
                 else np.flatnonzero(allowed).astype(np.int64)
             )
         else:
-            lexical_rows, _ = self.lexical.top_k(tokens, candidates, allowed, scores=lexical_all)
+            if lexical_matches:
+                lexical_rows = np.flatnonzero(lexical_all > 0).astype(np.int64)
+            else:
+                lexical_rows, _ = self.lexical.top_k(
+                    tokens, candidates, allowed, scores=lexical_all
+                )
             parts = [lexical_rows]
             if vector is not None and self.vectors is not None:
                 semantic_rows, _ = self.vectors.top_k(vector, candidates, allowed)
@@ -469,6 +503,99 @@ class MatchIndex:
             evidence=evidence,
             entities=entities,
         )
+
+    def search(
+        self,
+        text: str,
+        *,
+        k: int = 20,
+        offset: int = 0,
+        filters: Filters | None = None,
+        kind: str | Collection[str] | None = None,
+        exclude: Collection[str] = (),
+        facets: Sequence[str] = ("kind", "region", "discipline", "industry"),
+        fusion: FusionName | Fusion = FusionName.RRF,
+        candidates: int = 200,
+        evidence: int = 3,
+    ) -> SearchPage:
+        """A page of ranked entities plus the size and facet counts of the whole hit set.
+
+        The hit set is every allowed entity owning a work that shares a term with the query, plus
+        those owning one of the ``candidates`` nearest works by meaning (hybrid indexes).
+        """
+        entity_filters = dict(filters or {})
+        if kind is not None:
+            entity_filters["kind"] = kind
+        entities = self.entity_mask(entity_filters, exclude)
+        allowed = self.allowed_works(entities=entities)
+        scores = self.score_works(
+            text, allowed=allowed, candidates=candidates, fusion=fusion, lexical_matches=True
+        )
+        hit_mask = self._owners_mask(scores.works, entities)
+        hits = self._entity_hits(
+            text,
+            scores=scores,
+            k=offset + k,
+            aggregation=AggregationName.MAX,
+            fusion=fusion,
+            evidence=evidence,
+            entities=entities,
+        )[offset:]
+        return SearchPage(
+            hits=hits,
+            total=int(np.count_nonzero(hit_mask)),
+            facets=self._entity_postings.counts(hit_mask, facets),
+        )
+
+    def top_by_kind(
+        self,
+        text: str,
+        groups: Mapping[str, Collection[str]],
+        *,
+        k: int = 5,
+        filters: Filters | None = None,
+        exclude: Collection[str] = (),
+        fusion: FusionName | Fusion = FusionName.RRF,
+        candidates: int = 200,
+        evidence: int = 3,
+    ) -> dict[str, list[Hit]]:
+        """Top-``k`` per group of entity kinds (``{"expert": ["expert"], "org": [...]}``).
+
+        Works are scored once; every lexical match is a candidate, so a kind with few entities
+        (societies, labs) is never crowded out of its own list by another kind.
+        """
+        entities = self.entity_mask(filters, exclude)
+        allowed = self.allowed_works(entities=entities)
+        scores = self.score_works(
+            text, allowed=allowed, candidates=candidates, fusion=fusion, lexical_matches=True
+        )
+        found: dict[str, list[Hit]] = {}
+        for group, kinds in groups.items():
+            kind_mask = self._entity_postings.mask({"kind": tuple(kinds)})
+            assert kind_mask is not None
+            group_mask = kind_mask if entities is None else kind_mask & entities
+            found[group] = self._entity_hits(
+                text,
+                scores=scores,
+                k=k,
+                aggregation=AggregationName.MAX,
+                fusion=fusion,
+                evidence=evidence,
+                entities=group_mask,
+            )
+        return found
+
+    def _owners_mask(self, work_rows: IntArray, entities: BoolArray | None) -> BoolArray:
+        """Entities owning any of ``work_rows`` (and allowed by ``entities``)."""
+        mask = np.zeros(len(self.entities), dtype=np.bool_)
+        starts = np.searchsorted(self._pair_work, work_rows, side="left")
+        ends = np.searchsorted(self._pair_work, work_rows, side="right")
+        counts = ends - starts
+        offsets = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(
+            np.cumsum(counts) - counts, counts
+        )
+        mask[self._pair_entity[np.repeat(starts, counts) + offsets]] = True
+        return mask if entities is None else mask & entities
 
     def score_entities(
         self,

@@ -11,22 +11,16 @@ achievement is its own text.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kechuang.domain import (
-    Achievement,
     Actor,
     Demand,
     Docking,
-    Expert,
     NotFound,
-    Organisation,
     OrganisationKind,
     PermissionDenied,
 )
-from kechuang.domain.achievement import AchievementStatus
-from kechuang.domain.codes import disciplines, industries
 from kechuang.domain.docking import DockingStage, DockingTargetKind
 from kechuang.match.conflicts import (
     Conflict,
@@ -36,9 +30,8 @@ from kechuang.match.conflicts import (
     same_organisation,
 )
 from kechuang.match.embedding import Embedder, cached_embedder
-from kechuang.match.engine import Entity, Hit, MatchIndex
-from kechuang.match.engine import Work as IndexedWork
-from kechuang.match.scale.records import entity_id
+from kechuang.match.engine import Hit, MatchIndex
+from kechuang.match.scale.records import NATIONAL, demand_text, documents, entity_id
 from kechuang.match.settings import MatchSettings, get_settings
 from kechuang.services import achievements, demands, dockings, experts, organisations, policy
 from kechuang.services.context import action
@@ -72,167 +65,6 @@ policy.rule(
     "signed-in users who may read the demand in full (tier checked by demands.get); "
     "not the anonymous public",
 )(_may_match_demand)
-
-
-def _code_names(codes: Iterable[str], table: dict[str, object]) -> str:
-    names = []
-    for code in codes:
-        entry = table.get(code)
-        if entry is not None:
-            names.append(str(getattr(entry, "name", "")))
-    return " ".join(names)
-
-
-def _facets(
-    region_id: int | None, discipline_codes: Sequence[str], industry_codes: Sequence[str]
-) -> dict[str, tuple[str, ...]]:
-    """Filterable metadata; codes are indexed with their prefixes so a level-1 filter works."""
-    discipline = {c[:length] for c in discipline_codes for length in (3, 5, 7) if len(c) >= length}
-    industry = {c[:length] for c in industry_codes for length in (1, 2, 3, 4) if len(c) >= length}
-    return {
-        "region": (str(region_id) if region_id is not None else "national",),
-        "discipline": tuple(sorted(discipline)),
-        "industry": tuple(sorted(industry)),
-    }
-
-
-def documents(
-    expert_records: Sequence[Expert],
-    organisation_records: Sequence[Organisation],
-    achievement_records: Sequence[Achievement],
-) -> tuple[list[IndexedWork], list[Entity]]:
-    """Works and entities of the index for these records (pure: no database, no permissions)."""
-    discipline_table: dict[str, object] = dict(disciplines())
-    industry_table: dict[str, object] = dict(industries())
-    org_ids = {o.id for o in organisation_records}
-    entities: list[Entity] = []
-    works: list[IndexedWork] = []
-    for org in organisation_records:
-        oid = entity_id("organisation", org.id)
-        entities.append(
-            Entity(
-                oid,
-                "organisation",
-                org.name,
-                {
-                    **_facets(org.region_id, org.discipline_codes, org.industry_codes),
-                    "org_kind": (org.kind.value,),
-                },
-            )
-        )
-        text = " ".join(
-            part
-            for part in (
-                org.name,
-                org.name_en,
-                " ".join(org.keywords),
-                org.description,
-                _code_names(org.discipline_codes, discipline_table),
-                _code_names(org.industry_codes, industry_table),
-            )
-            if part
-        )
-        works.append(
-            IndexedWork(
-                f"{oid}:profile",
-                text,
-                f"{org.name}（简介 / profile）",
-                (oid,),
-                {"kind": ("profile",)},
-            )
-        )
-    for expert in expert_records:
-        eid = entity_id("expert", expert.id)
-        member_of = (
-            (entity_id("organisation", expert.affiliation_id),)
-            if expert.affiliation_id in org_ids
-            else ()
-        )
-        facets = _facets(expert.region_id, expert.discipline_codes, expert.industry_codes)
-        if expert.is_academician:
-            facets["academician"] = ("yes",)
-        entities.append(Entity(eid, "expert", expert.name, facets))
-        profile = " ".join(
-            part
-            for part in (
-                expert.name,
-                expert.title,
-                expert.affiliation,
-                " ".join(expert.keywords),
-                expert.bio,
-                _code_names(expert.discipline_codes, discipline_table),
-                _code_names(expert.industry_codes, industry_table),
-            )
-            if part
-        )
-        works.append(
-            IndexedWork(
-                f"{eid}:profile",
-                profile,
-                f"{expert.name}（简介 / profile）",
-                (eid,),
-                {"kind": ("profile",)},
-            )
-        )
-        for number, work in enumerate(expert.works):
-            text = " ".join(p for p in (work.title, work.abstract, " ".join(work.keywords)) if p)
-            metadata: dict[str, tuple[str, ...]] = {"kind": (work.kind.value,)}
-            if work.year is not None:
-                metadata["year"] = (str(work.year),)
-            works.append(
-                IndexedWork(
-                    f"{eid}:work:{work.id if work.id is not None else number}",
-                    text,
-                    work.title,
-                    (eid, *member_of),
-                    metadata,
-                )
-            )
-    for achievement in achievement_records:
-        if achievement.status is not AchievementStatus.PUBLISHED or achievement.archived:
-            continue
-        aid = entity_id("achievement", achievement.id)
-        entities.append(
-            Entity(
-                aid,
-                "achievement",
-                achievement.title,
-                _facets(
-                    achievement.region_id,
-                    achievement.discipline_codes,
-                    achievement.industry_codes,
-                ),
-            )
-        )
-        owners = [aid]
-        if achievement.owner_organisation_id in org_ids:
-            owners.append(entity_id("organisation", achievement.owner_organisation_id))
-        if any(e.id == achievement.owner_expert_id for e in expert_records):
-            owners.append(entity_id("expert", achievement.owner_expert_id))
-        text = " ".join(
-            p
-            for p in (achievement.title, achievement.description, " ".join(achievement.keywords))
-            if p
-        )
-        works.append(
-            IndexedWork(aid, text, achievement.title, tuple(owners), {"kind": ("achievement",)})
-        )
-    return works, entities
-
-
-def demand_text(demand: Demand) -> str:
-    """The text a demand is matched by: title, background, problems, indicators, keywords."""
-    return " ".join(
-        part
-        for part in (
-            demand.title,
-            " ".join(demand.keywords),
-            demand.key_problems,
-            demand.target_indicators,
-            demand.background,
-        )
-        if part
-    )
 
 
 @action("matching.build_index")
@@ -352,15 +184,21 @@ def match_demand(
     *,
     kind: str | None = None,
     k: int = 10,
+    region_id: int | None = None,
 ) -> DemandMatches:
-    """Recommendations for a demand, conflicts of interest excluded inside retrieval."""
+    """Recommendations for a demand, conflicts of interest excluded inside retrieval.
+
+    ``region_id`` keeps the region's resources and national ones (no region).
+    """
     policy.require(actor, "matching.match_demand")
     demand = demands.get(actor, demand_id)
     conflicts = _conflicts(actor, demand)
+    filters = {"region": (str(region_id), NATIONAL)} if region_id is not None else {}
     hits = index.query(
         demand_text(demand),
         k=k,
         kind=KINDS[kind] if kind else None,
+        filters=filters,
         exclude=set(conflicts),
     )
     return DemandMatches(demand=demand, hits=hits, conflicts=conflicts)

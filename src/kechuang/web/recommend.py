@@ -1,23 +1,22 @@
 """Recommendations for a demand, each with its evidence.
 
-When the matching engine's service (``kechuang.services.matching``) is installed its ranked hits
-and evidence are shown. Until then a clearly labelled simple keyword match over the region's
-experts (with their works), organisations and achievements stands in: it scores shared keywords
-and industry codes and shows exactly which ones matched.
+The matching engine ranks the region's experts, organisations and achievements from the app's one
+search index (:class:`kechuang.services.search_index.SearchIndex`, kept current after every
+commit): hybrid (lexical + the fast embedder) when the embedder package is installed, lexical
+otherwise, and the page says which. If the engine fails, a clearly labelled simple keyword match
+stands in: it scores shared keywords and industry codes and shows exactly which ones matched.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
-import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from kechuang.domain import Actor, Demand, DockingTargetKind, OrganisationKind
-from kechuang.services import achievements, experts, organisations
+from kechuang.services import achievements, experts, matching, organisations
+from kechuang.services.search_index import SearchIndex
 from kechuang.web.i18n import N_
 
 log = logging.getLogger("kechuang.web.recommend")
@@ -47,6 +46,8 @@ class Recommendations:
     items: list[Recommendation]
     engine: str
     """``matching`` (the engine) or ``simple`` (the labelled keyword fallback)."""
+    mode: str = ""
+    """The engine's scoring: ``hybrid`` (lexical + semantic) or ``lexical``."""
 
 
 def _terms(texts: Iterable[str]) -> set[str]:
@@ -145,52 +146,6 @@ def simple_recommendations(actor: Actor, demand: Demand, *, limit: int = 5) -> l
     return kept
 
 
-def _matching_service() -> Any | None:
-    try:
-        module = importlib.import_module("kechuang.services.matching")
-    except ModuleNotFoundError:
-        return None
-    if not (hasattr(module, "build_index") and hasattr(module, "match_demand")):
-        return None
-    return module
-
-
-INDEXED_KINDS = frozenset({"expert", "organisation", "achievement"})
-
-
-class IndexCache:
-    """The matching engine's lexical index per (database, region), rebuilt after a commit that
-    changed an expert, organisation or achievement of that region (an after-commit hook)."""
-
-    def __init__(self) -> None:
-        self._indexes: dict[tuple[str, int | None], Any] = {}
-        self._lock = threading.Lock()
-
-    def on_commit(self, changes: Sequence[Any]) -> None:
-        """After-commit hook: forget the indexes the committed changes made stale."""
-        touched = {
-            getattr(c, "region_id", None)
-            for c in changes
-            if getattr(c, "kind", "") in INDEXED_KINDS
-        }
-        if not touched:
-            return
-        with self._lock:
-            for key in list(self._indexes):
-                if key[1] in touched or None in touched:
-                    del self._indexes[key]
-
-    def get(self, service: Any, actor: Actor, database_url: str, region_id: int | None) -> Any:
-        """The index of ``region_id``, built on first use (the public's view of the records)."""
-        key = (database_url, region_id)
-        with self._lock:
-            index = self._indexes.get(key)
-            if index is None:
-                index = service.build_index(Actor.anonymous(), region_id, lexical_only=True)
-                self._indexes[key] = index
-            return index
-
-
 _TARGETS = {
     "expert": DockingTargetKind.EXPERT,
     "organisation": DockingTargetKind.ORGANISATION,
@@ -199,7 +154,7 @@ _TARGETS = {
 
 
 def engine_recommendations(
-    service: Any, index: Any, actor: Actor, demand: Demand, *, limit: int
+    source: SearchIndex, actor: Actor, demand: Demand, *, limit: int
 ) -> list[Recommendation]:
     """The engine's hits for the demand, top ``limit`` per kind, enterprises left out."""
     enterprises = {
@@ -208,7 +163,10 @@ def engine_recommendations(
             actor, demand.region_id, kinds=[OrganisationKind.ENTERPRISE]
         )
     }
-    matches = service.match_demand(actor, index, demand.id, k=limit * 6)
+    assert demand.id is not None
+    matches = matching.match_demand(
+        actor, source.index(), demand.id, k=limit * 6, region_id=demand.region_id
+    )
     results: list[Recommendation] = []
     per_kind: dict[DockingTargetKind, int] = {}
     for hit in matches.hits:
@@ -251,18 +209,16 @@ def recommend(
     actor: Actor,
     demand: Demand,
     *,
-    cache: IndexCache | None = None,
-    database_url: str = "",
+    source: SearchIndex | None = None,
     limit: int = 5,
 ) -> Recommendations:
-    """The engine's recommendations when it is installed, else the labelled simple match."""
-    service = _matching_service()
-    if service is not None and cache is not None:
+    """The engine's recommendations from ``source`` (the app's index), else the simple match."""
+    if source is not None:
         try:
-            index = cache.get(service, actor, database_url, demand.region_id)
-            items = engine_recommendations(service, index, actor, demand, limit=limit)
+            items = engine_recommendations(source, actor, demand, limit=limit)
+            mode = source.mode
         except Exception:  # an engine failure must not take the demand page down
             log.exception("matching engine failed; showing the simple match")
         else:
-            return Recommendations(items, "matching")
+            return Recommendations(items, "matching", mode)
     return Recommendations(simple_recommendations(actor, demand, limit=limit), "simple")

@@ -262,12 +262,7 @@ def my_demand(request: Request, demand_id: int, actor: Enterprise) -> Response:
     """One of the enterprise's demands: recommendations with evidence, dockings, who viewed it."""
     with tx(request):
         demand = demands.get(actor, demand_id)
-        found = recommend(
-            actor,
-            demand,
-            cache=request.app.state.match_indexes,
-            database_url=request.app.state.settings.database_url,
-        )
+        found = recommend(actor, demand, source=request.app.state.search_index)
         docking_page = dockings.list(actor, demand_id=demand_id, limit=50)
         viewers = (
             demands.nda_acceptances(actor, demand_id)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from kechuang.cli import app
-from kechuang.cli.match import load_changed_records
 from kechuang.domain import (
     Actor,
     Demand,
@@ -19,8 +18,9 @@ from kechuang.domain import (
     Region,
     Work,
 )
-from kechuang.match.scale.upkeep import IndexUpkeep
+from kechuang.match.scale.persistence import read_manifest
 from kechuang.services import demands, experts, organisations, regions, subscribe, transaction
+from kechuang.services.search_index import SearchIndex
 
 
 def _world(system: Actor) -> dict[str, int]:
@@ -64,24 +64,43 @@ def _world(system: Actor) -> dict[str, int]:
 def test_committed_changes_reach_the_index(
     database_url: str, system: Actor, tmp_path: Path
 ) -> None:
-    upkeep = IndexUpkeep(tmp_path / "index", embedder=None)
-    unsubscribe = subscribe(upkeep.hook(load_changed_records))
+    source = SearchIndex(database_url, folder=tmp_path / "index", embedder="none")
+    unsubscribe = subscribe(source.on_commit)
     try:
         ids = _world(system)
-        assert upkeep.index is not None
-        best = upkeep.index.query("膜电极衰减", k=1)[0]
+        best = source.index().query("膜电极衰减", k=1)[0]
         assert best.entity_id == f"expert:{ids['hydrogen']}"
 
         experts.update(system, ids["soil"], {"bio": "固体氧化物燃料电池膜电极与电堆集成"})
-        hits = upkeep.index.query("固体氧化物燃料电池", k=2)
+        # searchable right after the commit, without a rebuild from the records
+        assert source.last_report is not None
+        assert source.last_report.updated == 1
+        hits = source.index().query("固体氧化物燃料电池", k=2)
         assert hits[0].entity_id == f"expert:{ids['soil']}"
 
         experts.archive(system, ids["hydrogen"])
-        remaining = {entity.id for entity in upkeep.index.entities}
+        remaining = {entity.id for entity in source.index().entities}
         assert f"expert:{ids['hydrogen']}" not in remaining
         assert f"expert:{ids['soil']}" in remaining
+        # the saved folder follows every change
+        assert read_manifest(tmp_path / "index").entities == len(source.index().entities)
     finally:
         unsubscribe()
+
+
+def test_saved_index_is_opened_and_caught_up(
+    database_url: str, system: Actor, tmp_path: Path
+) -> None:
+    ids = _world(system)
+    folder = tmp_path / "index"
+    SearchIndex(database_url, folder=folder, embedder="none").rebuild()
+    # a change committed while no process watches the index
+    experts.update(system, ids["soil"], {"bio": "固体氧化物燃料电池膜电极与电堆集成"})
+    reopened = SearchIndex(database_url, folder=folder, embedder="none")
+    reopened.index()
+    reopened.wait_until_current(60)
+    hits = reopened.index().query("固体氧化物燃料电池", k=1)
+    assert hits[0].entity_id == f"expert:{ids['soil']}"
 
 
 def test_rebuild_and_batch_commands(database_url: str, system: Actor, tmp_path: Path) -> None:

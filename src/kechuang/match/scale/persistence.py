@@ -24,8 +24,10 @@ from typing import Any
 from kechuang.match.embedding import Embedder
 from kechuang.match.engine import INDEX_FORMAT, MatchIndex
 
-LAYOUT_VERSION = 1
-"""Bump when the folder layout written here changes; older folders are refused, not guessed."""
+LAYOUT_VERSION = 2
+"""Bump when the folder layout written here, or the record mapping of ``scale/records.py`` (work
+and entity ids, facets), changes; older folders are refused, not guessed. 2: one mapping for every
+index (``expert:7/work:3``), records stored columnar."""
 MANIFEST_FILE = "manifest.json"
 _VECTORS_FILE = Path("semantic") / "vectors.npy"
 

