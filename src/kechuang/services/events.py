@@ -245,12 +245,15 @@ policy.rule("events.propose_participants", "admins; operators of the event's reg
 def propose_participants(
     actor: Actor, index: MatchIndex, event_id: int, *, k: int = 20
 ) -> builtins.list[ProposedParty]:
-    """Experts and organisations (societies, labs, enterprises …) matched to the event's topic,
-    best first, each with its evidence; achievements are left out (their owners are proposed)."""
+    """Experts and organisations (societies, labs, enterprises …) of the event's region matched to
+    its topic, best first, each with its evidence; achievements are left out (their owners are
+    proposed)."""
     event = _crud.load(actor, "events.propose_participants", KIND, event_id)
     invited = {(p.participant_kind, p.participant_id) for p in event.participants}
     organisers = set(event.organiser_ids)
-    hits = matching.match_text(actor, index, event_text(event), k=max(1, k) * 2)
+    hits = matching.match_text(
+        actor, index, event_text(event), region_id=event.region_id, k=max(1, k) * 2
+    )
     proposed: builtins.list[ProposedParty] = []
     for hit in hits:
         prefix, _, raw_id = str(hit.entity_id).partition(":")

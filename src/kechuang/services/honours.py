@@ -553,8 +553,9 @@ def propose_reviewers(
     nomination_ids: Sequence[int] | None = None,
     k: int = 8,
 ) -> ReviewerProposal:
-    """Experts matched to the nominations' text (the next round's scope, or ``nomination_ids``),
-    with conflicts of interest excluded and shown separately."""
+    """Experts matched to the nominations' text (the next round's scope, or ``nomination_ids``) —
+    of the list's region, or everywhere for a national list — with conflicts of interest excluded
+    and shown separately."""
     honour_list = _crud.load(actor, "honours.propose_reviewers", KIND, honour_list_id)
     if nomination_ids:
         wanted = set(nomination_ids)
@@ -565,7 +566,14 @@ def propose_reviewers(
         scope = [*honour_list.nominations]
     if not scope:
         return ReviewerProposal([], [])
-    hits = matching.match_text(actor, index, nomination_text(scope), kind="expert", k=k * 3)
+    hits = matching.match_text(
+        actor,
+        index,
+        nomination_text(scope),
+        kind="expert",
+        region_id=honour_list.region_id,
+        k=k * 3,
+    )
     ids = [int(h.entity_id.partition(":")[2]) for h in hits if h.entity_id.startswith("expert:")]
     records = unit_of_work().experts.get_many(ids)
     found = _reviewer_conflicts(scope, [*records.values()])

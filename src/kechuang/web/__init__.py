@@ -14,6 +14,8 @@ def build_router() -> APIRouter:
     from kechuang.web import (  # noqa: PLC0415 - the pages import the whole service layer
         account,
         deps,
+        events,
+        honours,
         portal,
         registry,
         search,
@@ -26,6 +28,8 @@ def build_router() -> APIRouter:
     )
     router.include_router(account.router)
     router.include_router(workspace.router)
+    router.include_router(events.router)
+    router.include_router(honours.router)
     router.include_router(registry.router)
     router.include_router(search.router)
     router.include_router(portal.router)

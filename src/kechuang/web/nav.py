@@ -31,10 +31,13 @@ BY_ROLE: dict[Role, tuple[NavItem, ...]] = {
     Role.EXPERT: (
         NavItem("/expert/invitations", N_("Invitations")),
         NavItem("/expert/profile", N_("My profile")),
+        NavItem("/expert/reviews", N_("Reviews")),
     ),
     Role.REGION_OPERATOR: (
         NavItem("/operator/review", N_("Demand review")),
         NavItem("/operator/dockings", N_("Docking board")),
+        NavItem("/operator/events", N_("Manage events")),
+        NavItem("/operator/honours", N_("Manage honour lists")),
         NavItem("/dashboard", N_("Dashboard")),
         NavItem("/operator/users", N_("Users")),
         NavItem("/operator/import", N_("Import")),
@@ -42,6 +45,8 @@ BY_ROLE: dict[Role, tuple[NavItem, ...]] = {
     Role.NATIONAL_ADMIN: (
         NavItem("/operator/review", N_("Demand review")),
         NavItem("/operator/dockings", N_("Docking board")),
+        NavItem("/operator/events", N_("Manage events")),
+        NavItem("/operator/honours", N_("Manage honour lists")),
         NavItem("/dashboard", N_("Dashboard")),
         NavItem("/operator/import", N_("Import")),
     ),
