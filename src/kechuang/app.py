@@ -27,6 +27,7 @@ from kechuang.api import errors as api_errors
 from kechuang.api import health as api_health
 from kechuang.api import routes as api_routes
 from kechuang.api import search as api_search
+from kechuang.api import workbench as api_workbench
 from kechuang.config import Environment, Settings, get_settings
 from kechuang.domain import Actor
 from kechuang.domain.common import Change
@@ -220,6 +221,7 @@ def create_app(
     app.include_router(api_health.router)
     app.include_router(api_docs.router)
     app.include_router(api_routes.router)
+    app.include_router(api_workbench.router)
     app.include_router(api_search.router)
     app.include_router(build_web_router())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -32,6 +32,7 @@ _COMMAND_MODULES = (
     "report",
     "serve",
     "users",
+    "dockings",
     "backup",
 )
 

@@ -12,7 +12,8 @@ import secrets
 from email.message import EmailMessage
 from pathlib import Path
 
-from kechuang.domain import User
+from kechuang.domain import User, label
+from kechuang.services.dockings import Reminder
 
 
 def outbox_dir(data_dir: Path) -> Path:
@@ -91,3 +92,35 @@ def send_lockout_mail(data_dir: Path, user: User, *, minutes: int) -> Path | Non
         "region's staff.\n"
     )
     return send(data_dir, to=user.email, subject=subject, body=body)
+
+
+def send_docking_reminder(data_dir: Path, reminder: Reminder, *, base_url: str = "") -> list[Path]:
+    """Remind each party of a stale docking that it is waiting for them (one mail per address).
+
+    Called by :func:`kechuang.services.dockings.remind` inside its transaction, so a mail that
+    cannot be written leaves the docking un-reminded and it is tried again next time."""
+    docking = reminder.docking
+    stage_zh, stage_en = label(docking.stage, "zh"), label(docking.stage, "en")
+    base = base_url.rstrip("/")
+    sent = []
+    for recipient in reminder.recipients:
+        page = "/my/demands" if recipient.side == "enterprise" else "/expert/invitations"
+        link = f"\n{base}{page}" if base else ""
+        subject = (
+            f"科创 Kechuang：对接已 {reminder.idle_days} 天无进展 / "
+            f"A docking has had no progress for {reminder.idle_days} days"
+        )
+        body = (
+            f"您好 {recipient.name}：\n\n"
+            f"需求“{reminder.demand_title}”与“{reminder.partner_name}”的对接（#{docking.id}）"
+            f"处于“{stage_zh}”阶段，已有 {reminder.idle_days} 天没有进展。"
+            "请与对方联系推进，或在平台上更新对接状态；如已不再需要，请告知区域科协工作人员关闭。"
+            f"{link}\n\n"
+            f"Hello {recipient.name},\n\nThe docking #{docking.id} of the demand "
+            f"“{reminder.demand_title}” with “{reminder.partner_name}” is at the stage "
+            f"“{stage_en}” and has had no progress for {reminder.idle_days} days. Please contact "
+            "the other side and move it forward, or update its status on the platform; if it is "
+            f"no longer needed, ask your region's staff to close it.{link}\n"
+        )
+        sent.append(send(data_dir, to=recipient.email, subject=subject, body=body))
+    return sent

@@ -488,7 +488,7 @@ def remind(
     region_id: int | None,
     *,
     days: int,
-    send: Callable[[Reminder], None],
+    send: Callable[[Reminder], object],
     now: datetime | None = None,
 ) -> RemindResult:
     """Remind the parties of every stale docking, at most once per docking per ``days``.

@@ -280,7 +280,9 @@ def propose(
         chosen_demands.append(demand)
     people = {e.id: e for e in experts.all_with_works(actor, region.id) if e.id is not None}
     found = [
-        matching.match_demand(actor, index, d.id or 0, kind="expert", k=candidates_per_demand)
+        matching.match_demand(
+            actor, index, d.id or 0, kind="expert", k=candidates_per_demand, region_id=region.id
+        )
         for d in chosen_demands
     ]
     columns: builtins.list[int] = []
@@ -441,7 +443,9 @@ def confirm(
                 )
             )
             continue
-        conflicts = matching.match_demand(actor, index, choice.demand_id, kind="expert", k=1)
+        conflicts = matching.match_demand(
+            actor, index, choice.demand_id, kind="expert", k=1, region_id=region.id
+        )
         reasons = conflicts.conflicts.get(entity_id("expert", choice.expert_id))
         if reasons:
             name = people[choice.expert_id].name
@@ -454,6 +458,27 @@ def confirm(
                     f"({reasons[0].reason.label})",
                     "请选择其他专家",
                     "Choose another expert",
+                )
+            )
+    open_pairs = {
+        (docking.demand_id, docking.target_id)
+        for docking in unit_of_work().dockings.all(
+            demand_id_in=[c.demand_id for c in wanted],
+            target_kind=DockingTargetKind.EXPERT,
+            stage_in=builtins.list(BUSY_STAGES),
+        )
+    }
+    for row, choice in enumerate(choices, start=1):
+        if (choice.demand_id, choice.expert_id) in open_pairs and choice.expert_id in people:
+            problems.append(
+                _row_error(
+                    row,
+                    "expert_id",
+                    f"{people[choice.expert_id].name} 与需求 {choice.demand_id} 已有进行中的对接",
+                    f"{people[choice.expert_id].name} already has an open docking with demand "
+                    f"{choice.demand_id}",
+                    "请选择其他专家，或在对接看板上继续该对接",
+                    "Choose another expert, or continue that docking on the docking board",
                 )
             )
     loads = _open_loads([c.expert_id for c in wanted if c.expert_id in people])

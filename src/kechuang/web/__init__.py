@@ -19,6 +19,7 @@ def build_router() -> APIRouter:
         portal,
         registry,
         search,
+        workbench,
         workspace,
     )
 
@@ -28,6 +29,7 @@ def build_router() -> APIRouter:
     )
     router.include_router(account.router)
     router.include_router(workspace.router)
+    router.include_router(workbench.router)
     router.include_router(events.router)
     router.include_router(honours.router)
     router.include_router(registry.router)

@@ -426,13 +426,12 @@ def docking_board(request: Request, actor: Operator) -> Response:
         names = _target_names(actor, page.items)
     columns = {stage: [d for d in page.items if d.stage is stage] for stage in DockingStage}
     today = dt.datetime.now(dt.UTC)
-    stale_days = 14
+    stale_days = request.app.state.settings.docking_stale_days
+    idle = {d.id: dockings.idle_days(d, today) for d in page.items}
     stale = {
         d.id
         for d in page.items
-        if d.stage not in (DockingStage.DELIVERED, DockingStage.CLOSED)
-        and d.updated_at is not None
-        and (today - d.updated_at).days > stale_days
+        if d.stage in dockings.STALE_STAGES and idle[d.id] > stale_days
     }
     return render(
         request,
@@ -453,8 +452,45 @@ def docking_board(request: Request, actor: Operator) -> Response:
             },
             "stale": stale,
             "stale_days": stale_days,
+            "idle": idle,
+            "region_id": region_id,
         },
     )
+
+
+@router.post("/operator/dockings/remind")
+def remind_stale_dockings(request: Request, actor: Operator) -> Response:
+    """Mail the parties of the region's stale dockings (each at most once per N days)."""
+    settings = request.app.state.settings
+    language = language_of(request)
+    region_id = _operator_region(actor, request)
+    with tx(request):
+        result = dockings.remind(
+            actor,
+            region_id,
+            days=settings.docking_stale_days,
+            send=lambda reminder: mail.send_docking_reminder(
+                settings.data_dir, reminder, base_url=str(request.base_url)
+            ),
+        )
+    flash(
+        request,
+        "ok",
+        i18n.gettext(
+            language,
+            "Reminders sent for %(sent)s stale dockings (%(mails)s mails); %(recent)s were "
+            "reminded in the last %(days)s days; %(silent)s have no address on either side.",
+        )
+        % {
+            "sent": len(result.sent),
+            "mails": sum(len(r.recipients) for r in result.sent),
+            "recent": len(result.recently_reminded),
+            "days": settings.docking_stale_days,
+            "silent": len(result.without_address),
+        },
+    )
+    suffix = f"?region={region_id}" if actor.role is Role.NATIONAL_ADMIN and region_id else ""
+    return RedirectResponse(f"/operator/dockings{suffix}", status_code=303)
 
 
 @router.post("/operator/dockings/{docking_id}/move")
