@@ -4,10 +4,17 @@ most once per docking per N days (recorded in the audit log), nothing recorded w
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from email import message_from_bytes
+from email.policy import default as default_policy
 
 import pytest
+from sqlalchemy import update
+from typer.testing import CliRunner
 
+from kechuang.cli import app
+from kechuang.config import get_settings
 from kechuang.domain import (
     Actor,
     Demand,
@@ -35,6 +42,8 @@ from kechuang.services import (
     transaction,
     users,
 )
+from kechuang.store import tables
+from kechuang.store.database import engine_for
 
 SYSTEM = Actor.system("test")
 LATER = dt.datetime.now(dt.UTC) + dt.timedelta(days=20)
@@ -222,3 +231,39 @@ def test_reminders_are_for_the_regions_staff(stale_world: Stale) -> None:
     with transaction():
         everywhere = dockings.stale(SYSTEM, None, days=14, now=LATER)
     assert len(everywhere) == 2
+
+
+def _age_all_dockings(days: int) -> None:
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+    with engine_for(get_settings().database_url).begin() as connection:
+        connection.execute(update(tables.DockingRow.__table__).values(updated_at=past))
+        connection.execute(update(tables.DockingHistoryRow.__table__).values(at=past))
+
+
+def test_cli_lists_and_reminds_once(stale_world: Stale) -> None:
+    runner = CliRunner()
+    empty = runner.invoke(app, ["dockings", "stale", "--region", "兰州新区", "--json"])
+    assert empty.exit_code == 0, empty.output
+    assert json.loads(empty.output)["stale"] == []
+    _age_all_dockings(20)
+    listed = runner.invoke(app, ["dockings", "stale", "--region", "兰州新区", "--json"])
+    rows = json.loads(listed.output)["stale"]
+    assert {r["docking"] for r in rows} == {stale_world.open_docking, stale_world.silent_docking}
+    assert all(r["idle_days"] == 20 and r["last_reminded"] is None for r in rows)
+    outbox = get_settings().data_dir / "outbox"
+    sent = runner.invoke(app, ["dockings", "remind", "--region", "兰州新区"])
+    assert sent.exit_code == 0, sent.output
+    assert "Reminded 2 dockings (3 mails)" in sent.output
+    mails = sorted(outbox.glob("*.eml"))
+    assert len(mails) == 3
+    assert (
+        "已有 20 天没有进展"
+        in message_from_bytes(mails[0].read_bytes(), policy=default_policy).get_body().get_content()
+    )  # type: ignore[union-attr]
+    again = runner.invoke(app, ["dockings", "remind"])
+    assert "Reminded 0 dockings" in again.output
+    assert "2 already reminded" in again.output
+    assert len(list(outbox.glob("*.eml"))) == 3
+    bad = runner.invoke(app, ["dockings", "remind", "--region", "没有这个区域"])
+    assert bad.exit_code == 2
+    assert "不存在" in bad.output
