@@ -514,8 +514,25 @@ class PublicSearchIndex:
             self.postings[name] = {
                 code: np.asarray(rows, dtype=np.int64) for code, rows in values.items()
             }
+        self._by_char: dict[str, builtins.list[str]] = {}
+        for term in self.lexical.vocabulary:
+            if _CJK.search(term):
+                for char in set(term):
+                    self._by_char.setdefault(char, []).append(term)
         self._suggest_keys: builtins.list[tuple[str, int]] = []
         self._build_suggestions()
+
+    def expand(self, tokens: Sequence[str], limit: int = 50) -> builtins.list[str]:
+        """``tokens`` plus, for a Chinese token the index does not hold as a word (a single
+        character such as 氢, or a fragment), the indexed words containing it — so 氢 finds
+        加氢 and 氢能 as a Chinese user expects."""
+        expanded = list(tokens)
+        for token in tokens:
+            if not _CJK.search(token) or (len(token) > 1 and token in self.lexical.vocabulary):
+                continue
+            found = [t for t in self._by_char.get(token[0], ()) if token in t and t != token]
+            expanded.extend(sorted(found, key=lambda t: (len(t), t))[:limit])
+        return list(dict.fromkeys(expanded))
 
     # -- suggestions --
 
@@ -628,7 +645,7 @@ class PublicSearchIndex:
         """Ranked, filtered, paginated hits with facets and highlights (see the module doc)."""
         tokens = tuple(dict.fromkeys(self.analyzer.tokens(query))) if query else ()
         if query:
-            scores = self.lexical.scores(list(tokens))
+            scores = self.lexical.scores(self.expand(tokens))
             matched = scores > 0
         else:
             scores = np.zeros(self.size, dtype=np.float32)
@@ -650,7 +667,11 @@ class PublicSearchIndex:
         total = int(rows.size)
         first = (page - 1) * per_page
         shown = rows[first : first + per_page].tolist()
-        terms = self.lexical.matched_terms_many(shown, tokens) if tokens else [set() for _ in shown]
+        terms = (
+            self.lexical.matched_terms_many(shown, self.expand(tokens))
+            if tokens
+            else [set() for _ in shown]
+        )
         hits = []
         for row, doc_terms in zip(shown, terms, strict=True):
             doc = self.docs[row]
