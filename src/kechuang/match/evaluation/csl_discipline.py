@@ -19,12 +19,12 @@ the same command.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from kechuang.config import Settings
 from kechuang.match.routing.classifier import RoutingClassifier, expected_calibration_error
 from kechuang.match.routing.csl_labels import CSL_TO_GBT13745, label_description
 from kechuang.match.routing.embeddings import E5Embedder
@@ -74,21 +74,25 @@ def _labels(records: list[dict[str, object]], path: Path) -> list[str]:
     return labels
 
 
+def _suite_settings() -> Settings:
+    """The suite's switches (``KECHUANG_ROUTING_*``, read fresh: benchmarks change them)."""
+    return Settings()
+
+
 def _embedder() -> E5Embedder | None:
-    views = os.environ.get("KECHUANG_ROUTING_VIEWS", "both")
-    if views == "characters":
+    settings = _suite_settings()
+    if settings.routing_views == "characters":
         return None
-    default = Path.home() / ".cache" / "kechuang" / "routing"
-    return E5Embedder(cache_dir=Path(os.environ.get("KECHUANG_ROUTING_CACHE", default)))
+    return E5Embedder(cache_dir=settings.routing_cache)
 
 
 def _new_classifier(embedder: E5Embedder | None) -> RoutingClassifier:
-    views = os.environ.get("KECHUANG_ROUTING_VIEWS", "both")
+    views = _suite_settings().routing_views
     return RoutingClassifier(embedder=embedder, use_characters=views != "meaning")
 
 
 def _descriptions() -> dict[str, str]:
-    if os.environ.get("KECHUANG_ROUTING_DESCRIPTIONS", "1") == "0":
+    if not _suite_settings().routing_descriptions:
         return {}
     return {label: label_description(label) for label in CSL_TO_GBT13745}
 

@@ -17,27 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
 from kechuang.match.aggregation import AggregationName
 from kechuang.match.embedding import load_embedder
 from kechuang.match.engine import Hit, MatchIndex
 from kechuang.match.fusion import FusionName
 from kechuang.match.scale.persistence import load_index, read_manifest
-
-
-class BatchSettings(BaseSettings):
-    """Where batch matching runs; ``KECHUANG_MATCH_*`` environment variables."""
-
-    model_config = SettingsConfigDict(env_prefix="KECHUANG_MATCH_", extra="ignore")
-
-    scheduler_address: str = Field(
-        default="",
-        description="dask scheduler (tcp://host:8786) for a real cluster; empty: a LocalCluster.",
-    )
-    local_workers: int = Field(default=2, ge=1, description="LocalCluster worker processes.")
-    batch_chunk: int = Field(default=16, ge=1, description="Queries per dask task.")
+from kechuang.match.settings import BatchSettings
 
 
 @dataclass(frozen=True)

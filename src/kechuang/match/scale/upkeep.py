@@ -26,7 +26,7 @@ import numpy.typing as npt
 from kechuang.match.embedding import Embedder
 from kechuang.match.engine import Entity, MatchIndex, Work
 from kechuang.match.scale.persistence import IndexFormatError, load_index, save_index, text_hash
-from kechuang.match.settings import MatchSettings, get_settings
+from kechuang.match.settings import MatchSettings
 from kechuang.match.text import Analyzer
 
 FloatMatrix = npt.NDArray[np.float32]
@@ -74,7 +74,7 @@ class IndexUpkeep:
         self.folder = folder
         self.embedder = embedder
         self.analyzer = analyzer or Analyzer()
-        self.settings = settings or get_settings()
+        self.settings = settings or MatchSettings()
         self.symmetric = symmetric
         self.entities: dict[str, Entity] = {}
         self.works_by_entity: dict[str, list[Work]] = {}
