@@ -24,7 +24,9 @@ import kechuang
 from kechuang.api import API_PREFIX
 from kechuang.api import docs as api_docs
 from kechuang.api import errors as api_errors
+from kechuang.api import events as api_events
 from kechuang.api import health as api_health
+from kechuang.api import honours as api_honours
 from kechuang.api import routes as api_routes
 from kechuang.api import search as api_search
 from kechuang.api import workbench as api_workbench
@@ -221,6 +223,8 @@ def create_app(
     app.include_router(api_health.router)
     app.include_router(api_docs.router)
     app.include_router(api_routes.router)
+    app.include_router(api_events.router)
+    app.include_router(api_honours.router)
     app.include_router(api_workbench.router)
     app.include_router(api_search.router)
     app.include_router(build_web_router())
