@@ -44,6 +44,7 @@ from kechuang.web import errors as web_errors
 from kechuang.web.i18n import N_
 from kechuang.web.logs import configure_logging
 from kechuang.web.middleware import LanguageMiddleware
+from kechuang.web.pagecache import PageCache
 from kechuang.web.security import Limit, RateLimiter, RateLimitError, SecurityHeadersMiddleware
 from kechuang.web.templating import STATIC_DIR
 
@@ -207,6 +208,7 @@ def create_app(
         limits=dict(DEFAULT_LIMITS if rate_limits is None else rate_limits)
     )
     app.state.database_check = _database_check(settings)
+    app.state.page_cache = PageCache(settings.database_url)
     # One matching index per app (and database), kept current after every commit and saved in
     # <data_dir>/match-index; web pages, the API and portal search all read it.
     app.state.search_index = SearchIndex(

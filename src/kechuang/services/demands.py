@@ -4,7 +4,7 @@ the detail follows the tier (public / members / NDA, the acceptance recorded in 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kechuang.domain import (
@@ -236,10 +236,12 @@ def list_teasers(
     region_id: int | None = None,
     industry_code: str | None = None,
     q: str | None = None,
+    ids: Sequence[int] | None = None,
     offset: int = 0,
     limit: int | None = None,
 ) -> Page[DemandTeaser]:
-    """Teasers of every published demand, whatever its tier (the public demand board)."""
+    """Teasers of every published demand, whatever its tier (the public demand board);
+    ``ids`` picks some demands (one query for a page that shows several teasers)."""
     policy.require(actor, "demands.list_teasers")
     result = _crud.page(
         KIND,
@@ -248,6 +250,7 @@ def list_teasers(
         region_id=region_id,
         industry_code=industry_code,
         status_in=_PUBLIC,
+        id_in=None if ids is None else builtins.list(ids),
         q=q,
     )
     return Page(

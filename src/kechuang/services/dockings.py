@@ -4,7 +4,7 @@ state machine in ``kechuang.domain.docking`` with every step kept in its history
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -204,10 +204,12 @@ def list(
     target_kind: DockingTargetKind | None = None,
     target_id: int | None = None,
     event_id: int | None = None,
+    demand_ids: Sequence[int] | None = None,
     offset: int = 0,
     limit: int | None = None,
 ) -> Page[Docking]:
-    """Dockings the actor may see, filtered."""
+    """Dockings the actor may see, filtered; ``demand_ids`` gives those of several demands in
+    one query (a page listing demands with their dockings)."""
     policy.require(actor, "dockings.list")
     if policy.is_admin(actor):
         scope = DockingScope(everything=True)
@@ -234,6 +236,7 @@ def list(
         target_kind=target_kind,
         target_id=target_id,
         event_id=event_id,
+        demand_id_in=None if demand_ids is None else builtins.list(demand_ids),
         visible=scope,
     )
 

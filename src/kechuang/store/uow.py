@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kechuang.domain import Change
+from kechuang.store import data_version
 from kechuang.store.repositories import (
     AchievementRepository,
     AuditRepository,
@@ -100,15 +101,20 @@ class UnitOfWork:
         self.changes.append(change)
 
     def commit(self) -> None:
-        """Commit, then run the hooks with the changes (a failing hook is logged, not raised)."""
+        """Commit, bump the data versions of the kinds written (caches of public pages drop
+        them), then run the hooks with the changes (a failing hook is logged, not raised)."""
         self.session.commit()
         changes, self.changes = list(self.changes), []
+        kinds = {change.kind for change in changes} | self.session.info.pop("audited_kinds", set())
+        if kinds:
+            data_version.bump(self.engine.url.render_as_string(hide_password=False), kinds)
         run_hooks(changes)
 
     def rollback(self) -> None:
         """Discard everything done in this unit of work."""
         self.session.rollback()
         self.changes.clear()
+        self.session.info.pop("audited_kinds", None)
 
     def close(self) -> None:
         """Release the connection."""

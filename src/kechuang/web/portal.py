@@ -41,6 +41,7 @@ from kechuang.services import (
 from kechuang.web import i18n
 from kechuang.web.deps import current_actor, tx
 from kechuang.web.i18n import N_
+from kechuang.web.pagecache import PageCache, public_page
 from kechuang.web.templating import flash, language_of, render
 from kechuang.web.visits import count_view
 
@@ -124,8 +125,16 @@ def _pager(page: Page[Any]) -> dict[str, int]:
     return {"number": page.offset // max(page.limit, 1) + 1, "pages": pages, "total": page.total}
 
 
-def _regions(actor: Actor) -> list[Region]:
-    return list(regions.list(actor, limit=200).items)
+def _regions(request: Request, actor: Actor) -> list[Region]:
+    """The region list of the filter boxes: the same for everyone, cached until regions change."""
+    cache: PageCache | None = getattr(request.app.state, "page_cache", None)
+    if cache is None:
+        return list(regions.list(actor, limit=200).items)
+    return list(
+        cache.shared(
+            "portal.regions", ("region",), lambda: tuple(regions.list(actor, limit=200).items)
+        )
+    )
 
 
 def _list_page(
@@ -174,13 +183,14 @@ def _enum_options(
 
 
 @router.get("/")
+@public_page()
 def home(request: Request, actor: ActorDep) -> Response:
     """The portal's front page: search box, sections and the latest published demands."""
     with tx(request):
         latest = demands.list_teasers(actor, limit=6)
         figures = {
             "demands": latest.total,
-            "experts": experts.list(actor, limit=1).total,
+            "experts": experts.list(actor, limit=1, with_works=False).total,
             "achievements": achievements.list(actor, limit=1).total,
             "organisations": organisations.list(actor, limit=1).total,
         }
@@ -192,6 +202,7 @@ def home(request: Request, actor: ActorDep) -> Response:
 
 
 @router.get("/demands")
+@public_page()
 def demand_list(request: Request, actor: ActorDep) -> Response:
     """Published demands: teasers for everyone (title, industry, region, tier)."""
     query = request.query_params
@@ -205,7 +216,7 @@ def demand_list(request: Request, actor: ActorDep) -> Response:
             offset=(number - 1) * PAGE_SIZE,
             limit=PAGE_SIZE,
         )
-        region_list = _regions(actor)
+        region_list = _regions(request, actor)
     language = language_of(request)
     return _list_page(
         request,
@@ -227,6 +238,7 @@ def demand_list(request: Request, actor: ActorDep) -> Response:
 
 
 @router.get("/demands/{demand_id}")
+@public_page()
 def demand_detail(request: Request, demand_id: int, actor: ActorDep) -> Response:
     """A demand: the teaser, plus the details when the tier allows them for this visitor."""
     with tx(request):
@@ -268,6 +280,7 @@ def accept_nda(request: Request, demand_id: int, actor: ActorDep) -> Response:
 
 
 @router.get("/achievements")
+@public_page()
 def achievement_list(request: Request, actor: ActorDep) -> Response:
     """Technology achievements with TRL, transfer modes and asking price."""
     query = request.query_params
@@ -283,7 +296,7 @@ def achievement_list(request: Request, actor: ActorDep) -> Response:
             offset=(number - 1) * PAGE_SIZE,
             limit=PAGE_SIZE,
         )
-        region_list = _regions(actor)
+        region_list = _regions(request, actor)
     return _list_page(
         request,
         title=i18n.gettext(language_of(request), "Technology achievements"),
@@ -319,6 +332,7 @@ def _enum_or_none(enum: type[Any], value: str | None) -> Any:
 
 
 @router.get("/achievements/{achievement_id}")
+@public_page()
 def achievement_detail(request: Request, achievement_id: int, actor: ActorDep) -> Response:
     """One achievement."""
     with tx(request):
@@ -336,6 +350,7 @@ def achievement_detail(request: Request, achievement_id: int, actor: ActorDep) -
 
 
 @router.get("/experts")
+@public_page()
 def expert_list(request: Request, actor: ActorDep) -> Response:
     """Experts by discipline and industry; private contact data is never shown on the portal."""
     query = request.query_params
@@ -347,10 +362,11 @@ def expert_list(request: Request, actor: ActorDep) -> Response:
             discipline_code=query.get("discipline") or None,
             industry_code=query.get("industry") or None,
             q=query.get("q") or None,
+            with_works=False,  # the list shows no works
             offset=(number - 1) * PAGE_SIZE,
             limit=PAGE_SIZE,
         )
-        region_list = _regions(actor)
+        region_list = _regions(request, actor)
     return _list_page(
         request,
         title=i18n.gettext(language_of(request), "Experts"),
@@ -370,6 +386,7 @@ def expert_list(request: Request, actor: ActorDep) -> Response:
 
 
 @router.get("/experts/{expert_id}")
+@public_page()
 def expert_detail(request: Request, expert_id: int, actor: ActorDep) -> Response:
     """An expert's public profile and works (no contact data)."""
     with tx(request):
@@ -404,7 +421,7 @@ def _organisation_list(request: Request, actor: Actor, section: OrgSection) -> R
             offset=(number - 1) * PAGE_SIZE,
             limit=PAGE_SIZE,
         )
-        region_list = _regions(actor)
+        region_list = _regions(request, actor)
     filters: list[dict[str, Any]] = []
     if len(section.kinds) != 1:
         filters.append(
@@ -434,6 +451,7 @@ def _organisation_list(request: Request, actor: Actor, section: OrgSection) -> R
 
 
 def _section_handler(section: OrgSection) -> Callable[[Request, Actor], Response]:
+    @public_page()
     def handler(request: Request, actor: ActorDep) -> Response:
         return _organisation_list(request, actor, section)
 
@@ -451,6 +469,7 @@ for _section in ORG_SECTIONS.values():
 
 
 @router.get("/organisations/{organisation_id}")
+@public_page()
 def organisation_detail(request: Request, organisation_id: int, actor: ActorDep) -> Response:
     """One organisation."""
     with tx(request):
@@ -497,7 +516,7 @@ def _kind_year_list(
             offset=(number - 1) * PAGE_SIZE,
             limit=PAGE_SIZE,
         )
-        region_list = _regions(actor)
+        region_list = _regions(request, actor)
     return _list_page(
         request,
         title=title,
@@ -513,6 +532,7 @@ def _kind_year_list(
 
 
 @router.get("/events")
+@public_page()
 def event_list(request: Request, actor: ActorDep) -> Response:
     """Docking events, roadshows, trainings and forums."""
     return _kind_year_list(
@@ -529,6 +549,7 @@ def event_list(request: Request, actor: ActorDep) -> Response:
 
 
 @router.get("/events/{event_id}")
+@public_page()
 def event_detail(request: Request, event_id: int, actor: ActorDep) -> Response:
     """One event with its participants and trainee count."""
     with tx(request):
@@ -539,6 +560,7 @@ def event_detail(request: Request, event_id: int, actor: ActorDep) -> Response:
 
 
 @router.get("/honours")
+@public_page()
 def honour_list(request: Request, actor: ActorDep) -> Response:
     """Published honour lists (新锐企业榜, 融通创新组织榜, 先导技术榜, 技术经理人先锋榜)."""
     return _kind_year_list(
@@ -554,6 +576,7 @@ def honour_list(request: Request, actor: ActorDep) -> Response:
 
 
 @router.get("/honours/{honour_list_id}")
+@public_page()
 def honour_detail(request: Request, honour_list_id: int, actor: ActorDep) -> Response:
     """One honour list with its ranked entries."""
     with tx(request):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
@@ -29,6 +30,10 @@ from kechuang.web.security import CSRF_FIELD, csrf_token
 def _package_dir(name: str) -> Path:
     return Path(str(resources.files("kechuang.web").joinpath(name)))
 
+
+CSRF_PLACEHOLDER = "__kechuang_csrf_" + secrets.token_hex(8) + "__"
+"""Rendered instead of the CSRF token into cacheable public pages (random per process, so no
+page content can pose as it); :mod:`kechuang.web.pagecache` replaces it per visitor."""
 
 TEMPLATES_DIR = _package_dir("templates")
 STATIC_DIR = _package_dir("static")
@@ -80,6 +85,14 @@ def _url_with(request: Request, **changes: Any) -> str:
     return f"{request.url.path}?{query}" if query else request.url.path
 
 
+def _csrf_for_page(request: Request, session: dict[str, Any]) -> str:
+    """The session's CSRF token, or the placeholder while a cacheable public page renders
+    (:mod:`kechuang.web.pagecache` puts each visitor's own token in on the way out)."""
+    if request.scope.get("state", {}).get("csrf_placeholder"):
+        return CSRF_PLACEHOLDER
+    return csrf_token(session) if "session" in request.scope else ""
+
+
 def template_context(request: Request, extra: dict[str, Any]) -> dict[str, Any]:
     """Everything every page needs: translation, formats, the user, the CSRF token."""
     language = language_of(request)
@@ -120,7 +133,7 @@ def template_context(request: Request, extra: dict[str, Any]) -> dict[str, Any]:
         "label": label,
         "url_with": lambda **changes: _url_with(request, **changes),
         "csrf_field": CSRF_FIELD,
-        "csrf_token": csrf_token(session) if "session" in request.scope else "",
+        "csrf_token": _csrf_for_page(request, session),
         "current_user": user,
         "nav": nav_for(getattr(user, "role", None)),
         "path": request.url.path,

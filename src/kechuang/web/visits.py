@@ -11,6 +11,8 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+import threading
+from collections import OrderedDict
 
 from starlette.requests import Request
 
@@ -40,18 +42,51 @@ def visitor_hash(secret: str, day: dt.date, address: str, user_agent: str) -> st
 def count_view(
     request: Request, actor: Actor, kind: ResourceKind, resource_id: int, region_id: int | None
 ) -> bool:
-    """Record one view of a public page (inside the request's transaction); False if not counted."""
+    """Record one view of a public page (inside the request's transaction); False if not counted.
+
+    The view is also noted on the request, so a cached copy of the page counts it again."""
+    request.scope.setdefault("state", {})["counted_view"] = (kind, resource_id, region_id)
     user_agent = request.headers.get("user-agent", "")
     if is_bot(user_agent):
         return False
     address = request.client.host if request.client else ""
     day = dt.datetime.now(dt.UTC).date()
     secret = request.app.state.settings.secret_key
-    return visits.record(
+    visitor = visitor_hash(secret, day, address, user_agent)
+    seen = _counted_views(request)
+    key = (day, visitor, str(kind), resource_id)
+    if seen.get(key):  # this process already stored this visitor's view today
+        return False
+    recorded = visits.record(
         actor,
         resource_kind=kind,
         resource_id=resource_id,
         region_id=region_id,
-        visitor_hash=visitor_hash(secret, day, address, user_agent),
+        visitor_hash=visitor,
         day=day,
     )
+    with _COUNTED_VIEWS_LOCK:
+        seen[key] = True
+    return recorded
+
+
+_COUNTED_VIEWS_KEPT = 100_000
+_COUNTED_VIEWS_LOCK = threading.Lock()
+
+
+class _CountedViews(OrderedDict[tuple[dt.date, str, str, int], bool]):
+    """Views this process has stored, most recent last (bounded): a repeat view on the same day
+    needs no write to be counted once, so it skips the database. Per app, hence per database."""
+
+    def __setitem__(self, key: tuple[dt.date, str, str, int], value: bool) -> None:
+        super().__setitem__(key, value)
+        while len(self) > _COUNTED_VIEWS_KEPT:
+            self.popitem(last=False)
+
+
+def _counted_views(request: Request) -> _CountedViews:
+    state = request.app.state
+    seen = getattr(state, "counted_views", None)
+    if not isinstance(seen, _CountedViews):
+        seen = state.counted_views = _CountedViews()
+    return seen

@@ -21,13 +21,11 @@ from kechuang.domain import (
     ConfidentialityTier,
     Demand,
     DemandStatus,
-    DemandTeaser,
     Docking,
     DockingStage,
     DockingTargetKind,
     EventKind,
     KechuangError,
-    NotFound,
     OrganisationKind,
     Role,
     User,
@@ -186,10 +184,17 @@ def my_demands(request: Request, actor: Enterprise) -> Response:
     """The enterprise's demands with the status of each docking."""
     with tx(request):
         page = demands.list(actor, enterprise_id=actor.organisation_id, limit=100)
-        docking_lists = {
-            demand.id: dockings.list(actor, demand_id=demand.id, limit=50).items
-            for demand in page.items
-        }
+        docking_lists: dict[int | None, list[Docking]] = {demand.id: [] for demand in page.items}
+        ids = [demand.id for demand in page.items if demand.id]
+        offset, total = 0, 1
+        while offset < total:  # one query per 500 dockings, not one per demand (no N+1)
+            batch = dockings.list(actor, demand_ids=ids, offset=offset, limit=500)
+            for docking in batch.items:
+                if len(docking_lists.setdefault(docking.demand_id, [])) < 50:
+                    docking_lists[docking.demand_id].append(docking)
+            if not batch.items:
+                break
+            offset, total = offset + len(batch.items), batch.total
     return render(
         request,
         "enterprise/my_demands.html",
@@ -329,14 +334,6 @@ def request_docking(
     return RedirectResponse(f"/my/demands/{demand_id}", status_code=303)
 
 
-def _teaser_or_none(actor: Actor, demand_id: int) -> DemandTeaser | None:
-    """The teaser, or ``None`` while the demand is not published (still under review)."""
-    try:
-        return demands.get_teaser(actor, demand_id)
-    except NotFound:
-        return None
-
-
 @router.get("/expert/invitations")
 def invitations(request: Request, actor: Expert) -> Response:
     """Dockings that propose this expert, with their demands' teasers."""
@@ -344,7 +341,13 @@ def invitations(request: Request, actor: Expert) -> Response:
         page = dockings.list(
             actor, target_kind=DockingTargetKind.EXPERT, target_id=actor.expert_id, limit=100
         )
-        teasers = {d.demand_id: _teaser_or_none(actor, d.demand_id) for d in page.items}
+        # One query for every teaser; an unpublished demand (still under review) has none.
+        wanted = sorted({d.demand_id for d in page.items})
+        published = {
+            teaser.id: teaser
+            for teaser in demands.list_teasers(actor, ids=wanted, limit=max(1, len(wanted))).items
+        }
+        teasers = {demand_id: published.get(demand_id) for demand_id in wanted}
         profile = experts.get(actor, actor.expert_id) if actor.expert_id else None
     return render(
         request,
