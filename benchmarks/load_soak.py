@@ -2,16 +2,21 @@
 demo region, on loopback only, for a bounded time; errors, latency percentiles and the server's
 resident memory over time (flat after warm-up means no leak).
 
-    .venv/bin/python benchmarks/load_soak.py --database sqlite --seconds 600
-    .venv/bin/python benchmarks/load_soak.py --database postgresql --seconds 600
+    .venv/bin/python benchmarks/load_soak.py --database sqlite --rate 100 --seconds 600
+    .venv/bin/python benchmarks/load_soak.py --database postgresql --rate 100 --seconds 600
+
+Each run writes its JSON into ``benchmarks/results/`` and prints the RESULTS.md table row.
 
 Without ``--url`` a fresh database is made (a temporary SQLite file, or a new database on the
 PostgreSQL server at 127.0.0.1:5432), migrated and filled with ``kechuang demo``; with ``--url``
 that database is used as it is (it must hold the demo). The server is the real ``kechuang serve``
-(one worker, default rate limits): the mix stays under the search limit (≤ 1 search/s) and signs
-in once per account for an API token. The client is asyncio + httpx in this process on the same
-cores, an open-loop schedule (requests start on time whether or not earlier ones finished; a
-request that cannot start because 200 are already in flight counts as an error).
+(``--workers``: by default what ``kechuang serve`` picks, one per core; default rate limits): the
+mix stays under the search limit (≤ 1 search/s) and signs in once per account for an API token.
+Page reads carry a browser user agent, so every first view of a detail page per day is counted
+as a visit (a write) as it would be for real visitors. The client is asyncio + httpx in this
+process on the same cores, an open-loop schedule (requests start on time whether or not earlier
+ones finished; a request that cannot start because 200 are already in flight counts as an
+error).
 
 Mix per 100 requests: 80 reads (portal lists and details, API lists and details, 1 search),
 20 writes through the API (new draft demands and edits of them by the demo enterprise, capacity
@@ -46,14 +51,8 @@ REPO = Path(__file__).resolve().parents[1]
 KECHUANG = shutil.which("kechuang", path=str(Path(sys.executable).parent)) or "kechuang"
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 MAX_IN_FLIGHT = 200
-IMMEDIATE = """
-import sys
-import kechuang.store.database as database
-database._sqlite_begin = lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE")
-from kechuang.cli import main
-sys.argv[0] = "kechuang"
-main()
-"""
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+RESULTS = REPO / "benchmarks" / "results"
 
 
 def free_port() -> int:
@@ -165,7 +164,9 @@ async def run(
 ) -> None:
     """Drive the mix at ``rate`` requests/s for ``seconds``; sample RSS every 5 s."""
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=base, timeout=30, limits=limits, headers={"user-agent": USER_AGENT}
+    ) as client:
         ids = await discover(client)
         enterprise = await token(client, "demo-enterprise", passwords["demo-enterprise"])
         expert = await token(client, "demo-expert", passwords["demo-expert"])
@@ -313,12 +314,10 @@ def main() -> None:
     parser.add_argument(
         "--warmup", type=float, default=60.0, help="seconds excluded from RSS trend"
     )
-    parser.add_argument("--json", type=Path, help="write the full result here")
     parser.add_argument(
-        "--sqlite-begin-immediate",
-        action="store_true",
-        help="experiment: serve with SQLite transactions opened by BEGIN IMMEDIATE",
+        "--workers", type=int, default=0, help="server processes (0 = kechuang serve's default)"
     )
+    parser.add_argument("--json", type=Path, help="result file (default: benchmarks/results/…)")
     args = parser.parse_args()
     if args.seconds > 3600 or args.rate > 500:
         parser.error("bounded: at most 3600 s and 500 requests/s")
@@ -329,17 +328,7 @@ def main() -> None:
     env = {**os.environ, "KECHUANG_DATABASE_URL": url, "KECHUANG_DATA_DIR": str(folder)}
     log = (folder / "server.log").open("wb")
     command = [KECHUANG, "serve", "--host", "127.0.0.1", "--port", str(port)]
-    if args.sqlite_begin_immediate:  # the same command, with one store function replaced
-        command = [
-            sys.executable,
-            "-c",
-            IMMEDIATE,
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ]
+    command += ["--workers", str(args.workers)]
     server = subprocess.Popen(
         command,
         env=env,
@@ -396,6 +385,7 @@ def main() -> None:
         "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
         "machine": f"{platform.node()} {os.cpu_count()} cores, load average {load_before:.1f}",
         "database": args.database,
+        "workers": args.workers or "default",
         "rate_target": args.rate,
         "seconds": args.seconds,
         "wall_seconds": round(wall, 1),
@@ -422,11 +412,30 @@ def main() -> None:
         "rss_series": [(round(t), round(m, 1)) for t, m in tally.rss],
     }
     text = json.dumps(result, ensure_ascii=False, indent=1)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text)
+    target = args.json or RESULTS / (
+        f"load_soak_{args.database}_r{args.rate:g}_{args.seconds:g}s_"
+        f"{time.strftime('%Y%m%dT%H%M', time.gmtime())}.json"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
     print(text)
+    print(f"written {target}")
+    print(table_row(result))
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def table_row(result: dict[str, object]) -> str:
+    """The run as a row of the RESULTS.md table."""
+    r = result
+    return (
+        f"| {str(r['database']).replace('postgresql', 'PostgreSQL').replace('sqlite', 'SQLite')}, "
+        f"{r['workers']} workers, {r['rate_target']:g} req/s × {r['seconds']:g} s, "
+        f"{str(r['date_utc'])[-5:]} | {str(r['machine']).rsplit(' ', 1)[-1]} | "
+        f"{r['requests_started']:,} | {r['achieved_rate']} | **{r['errors']}** | "
+        f"{r['p50_ms']} / {r['p95_ms']} / {r['p99_ms']} | {r['rss_mb_start']} → "
+        f"{r['rss_mb_after_warmup']} → {r['rss_mb_end']} | "
+        f"{r['rss_slope_mb_per_min_after_warmup']} MB/min |"
+    )
 
 
 if __name__ == "__main__":
