@@ -30,6 +30,7 @@ from kechuang.api import honours as api_honours
 from kechuang.api import routes as api_routes
 from kechuang.api import search as api_search
 from kechuang.api import workbench as api_workbench
+from kechuang.api import works as api_works
 from kechuang.config import Environment, Settings, get_settings
 from kechuang.domain import Actor
 from kechuang.domain.common import Change
@@ -228,6 +229,7 @@ def create_app(
     app.include_router(api_events.router)
     app.include_router(api_honours.router)
     app.include_router(api_workbench.router)
+    app.include_router(api_works.router)
     app.include_router(api_search.router)
     app.include_router(build_web_router())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

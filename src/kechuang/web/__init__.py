@@ -20,6 +20,7 @@ def build_router() -> APIRouter:
         registry,
         search,
         workbench,
+        works,
         workspace,
     )
 
@@ -29,9 +30,10 @@ def build_router() -> APIRouter:
     )
     router.include_router(account.router)
     router.include_router(workspace.router)
-    router.include_router(workbench.router)
     router.include_router(events.router)
     router.include_router(honours.router)
+    router.include_router(workbench.router)
+    router.include_router(works.router)
     router.include_router(registry.router)
     router.include_router(search.router)
     router.include_router(portal.router)
