@@ -637,6 +637,9 @@ class PublicSearchIndex:
                 else:
                     zh, en = self.region_names.get(int(code), (code, code))
                 values.append(FacetValue(code, zh, en, count, code == selected))
+            if selected and not any(value.selected for value in values):
+                zh, en = kind_labels(selected) if name == "kind" else (selected, selected)
+                values.append(FacetValue(selected, zh, en, 0, True))  # shown so it can be removed
         head = [v for v in values if v.selected]
         rest = sorted((v for v in values if not v.selected), key=lambda v: (-v.count, v.code))
         return head + rest[: max(0, limit - len(head))]
