@@ -8,7 +8,7 @@ from typing import Any
 
 from kechuang.domain import Actor, Expert, NotFound, Page, Upserted, Work
 from kechuang.domain.common import validate
-from kechuang.services import _crud, policy
+from kechuang.services import _crud, _moderation, policy
 from kechuang.services.context import action
 
 __plumbing__ = ("visible",)
@@ -16,6 +16,17 @@ __plumbing__ = ("visible",)
 KIND: _crud.Kind[Expert] = _crud.Kind(
     "expert", "专家", "Expert", lambda uow: uow.experts, "experts.get"
 )
+_TEXT_FIELDS = (
+    "name",
+    "name_en",
+    "title",
+    "affiliation",
+    "keywords",
+    "think_tanks",
+    "bio",
+    "works",
+)
+"""Public profile text an owner's edit is screened on (SEO spam, link farms)."""
 
 
 def visible(actor: Actor, expert: Expert) -> Expert:
@@ -33,7 +44,11 @@ def create(actor: Actor, expert: Expert) -> Expert:
 
 @action("experts.update")
 def update(actor: Actor, expert_id: int, changes: Mapping[str, Any]) -> Expert:
-    """Change an expert; ``works`` in ``changes`` replaces the list (matched by work id)."""
+    """Change an expert; ``works`` in ``changes`` replaces the list (matched by work id).
+
+    The expert's own spam edit is refused and kept for operator review (``_moderation``)."""
+    before = _crud.load(actor, "experts.update", KIND, expert_id)
+    _moderation.hold_profile_edit(actor, KIND.name, before, changes, _TEXT_FIELDS)
     return visible(actor, _crud.update(actor, "experts.update", KIND, expert_id, changes))
 
 
@@ -97,9 +112,11 @@ def _load_for_edit(actor: Actor, name: str, expert_id: int) -> Expert:
 
 @action("experts.add_work")
 def add_work(actor: Actor, expert_id: int, work: Work) -> Expert:
-    """Append a paper, patent, project or achievement to an expert's profile."""
+    """Append a paper, patent, project or achievement to an expert's profile (the expert's own
+    spam is refused and kept for operator review)."""
     before = _load_for_edit(actor, "experts.add_work", expert_id)
     work = validate(Work, work.model_copy(update={"id": None}))
+    _moderation.hold_profile_edit(actor, KIND.name, before, {"works": [work]}, ("works",))
     after = before.model_copy(update={"works": [*before.works, work]})
     stored = _crud.save(actor, "experts.add_work", KIND, before, after, change="update")
     return visible(actor, stored)

@@ -16,12 +16,14 @@ from kechuang.domain import (
     Upserted,
 )
 from kechuang.domain.common import validate
-from kechuang.services import _crud, policy
+from kechuang.services import _crud, _moderation, policy
 from kechuang.services.context import action
 
 KIND: _crud.Kind[Organisation] = _crud.Kind(
     "organisation", "机构", "Organisation", lambda uow: uow.organisations, "organisations.get"
 )
+_TEXT_FIELDS = ("name", "name_en", "keywords", "description", "website", "address")
+"""Public profile text a member's edit is screened on (SEO spam, link farms)."""
 
 
 def _check_credit_code_free(organisation: Organisation) -> None:
@@ -46,8 +48,10 @@ def create(actor: Actor, organisation: Organisation) -> Organisation:
 
 @action("organisations.update")
 def update(actor: Actor, organisation_id: int, changes: Mapping[str, Any]) -> Organisation:
-    """Change an organisation; a credit code must stay unique."""
+    """Change an organisation; a credit code must stay unique. A member's spam edit is refused
+    and kept for operator review (``_moderation``)."""
     before = _crud.load(actor, "organisations.update", KIND, organisation_id)
+    _moderation.hold_profile_edit(actor, KIND.name, before, changes, _TEXT_FIELDS)
     after = _crud.merge(before, changes)
     _check_credit_code_free(after)
     return _crud.save(actor, "organisations.update", KIND, before, after, change="update")
