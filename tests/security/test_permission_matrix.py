@@ -285,6 +285,7 @@ EXPECTED: dict[str, list[tuple[str, frozenset[str]]]] = {
             "close_round",
             "publish",
             "propose_reviewers",
+            "reviewer_conflicts",
         )
     },
     "honours.my_reviews": [("none", frozenset({"exp_own", "exp_other"}))],

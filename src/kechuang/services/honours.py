@@ -553,9 +553,9 @@ def propose_reviewers(
     nomination_ids: Sequence[int] | None = None,
     k: int = 8,
 ) -> ReviewerProposal:
-    """Experts matched to the nominations' text (the next round's scope, or ``nomination_ids``) —
-    of the list's region, or everywhere for a national list — with conflicts of interest excluded
-    and shown separately."""
+    """Experts matched to the nominations' text (the next round's scope, or ``nomination_ids``),
+    from every region (peer review draws on the national pool), with conflicts of interest
+    excluded and shown separately."""
     honour_list = _crud.load(actor, "honours.propose_reviewers", KIND, honour_list_id)
     if nomination_ids:
         wanted = set(nomination_ids)
@@ -571,7 +571,6 @@ def propose_reviewers(
         index,
         nomination_text(scope),
         kind="expert",
-        region_id=honour_list.region_id,
         k=k * 3,
     )
     ids = [int(h.entity_id.partition(":")[2]) for h in hits if h.entity_id.startswith("expert:")]
@@ -599,6 +598,31 @@ def propose_reviewers(
         elif len(candidates) < k:
             candidates.append(candidate)
     return ReviewerProposal(candidates, excluded)
+
+
+policy.rule(
+    "honours.reviewer_conflicts",
+    "admins; operators of the list's region (national lists: admins)",
+)(_list_staff)
+
+
+@action("honours.reviewer_conflicts")
+def reviewer_conflicts(
+    actor: Actor,
+    honour_list_id: int,
+    expert_ids: Sequence[int],
+    nomination_ids: Sequence[int] | None = None,
+) -> dict[int, builtins.list[str]]:
+    """Why each of ``expert_ids`` may not review the nominations (all, or ``nomination_ids``):
+    expert id → bilingual reasons; experts without a conflict are absent."""
+    honour_list = _crud.load(actor, "honours.reviewer_conflicts", KIND, honour_list_id)
+    wanted = set(nomination_ids or ())
+    scope = [n for n in honour_list.nominations if not wanted or n.id in wanted]
+    candidates = [*unit_of_work().experts.get_many(expert_ids).values()]
+    return {
+        expert_id: sorted({c.reason.label for c in found})
+        for expert_id, found in _reviewer_conflicts(scope, candidates).items()
+    }
 
 
 def _expert_reviewer(actor: Actor, _subject: object = None) -> bool:
