@@ -18,6 +18,7 @@ from kechuang.services import search as search_service
 from kechuang.services.search import FACETS, Highlighted, SearchResults
 from kechuang.web.deps import current_actor, rate_limit, tx
 from kechuang.web.i18n import N_
+from kechuang.web.pagecache import public_page
 from kechuang.web.templating import language_of, render
 
 router = APIRouter()
@@ -62,6 +63,7 @@ def _filters(request: Request) -> dict[str, str]:
 
 
 @router.get("/search", dependencies=[Depends(rate_limit("search"))])
+@public_page()
 def search(request: Request, actor: Annotated[Actor, Depends(current_actor)]) -> Response:
     """Search page: ranked hits with highlights, facets with counts, pages."""
     q = (request.query_params.get("q") or "").strip()[: search_service.MAX_QUERY]
