@@ -365,6 +365,7 @@ EXPECTED: dict[str, list[tuple[str, frozenset[str]]]] = {
     # stale dockings and their reminders: the region's staff; every region at once: admins
     "dockings.stale": [("region", STAFF), ("none", ADMIN)],
     "dockings.remind": [("region", STAFF), ("none", ADMIN)],
+    "dockings.last_reminded": [("region", STAFF), ("none", ADMIN)],
 }
 
 

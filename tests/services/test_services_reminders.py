@@ -180,6 +180,9 @@ def test_remind_mails_both_parties_once_per_interval(stale_world: Stale) -> None
     assert by_docking[stale_world.open_docking].idle_days >= 19
     assert by_docking[stale_world.open_docking].partner_name == "张工"
     assert len(outbox) == 2
+    with transaction():
+        assert dockings.last_reminded(stale_world.operator, stale_world.open_docking) == LATER
+        assert dockings.last_reminded(stale_world.operator, stale_world.closed_docking) is None
 
     with transaction():
         again = dockings.remind(

@@ -54,7 +54,8 @@ def stale_command(
 
     days = days or get_settings().docking_stale_days
     with database_errors(), transaction():
-        found = dockings.stale(Actor.system("cli"), _region_id(region), days=days)
+        actor = Actor.system("cli")
+        found = dockings.stale(actor, _region_id(region), days=days)
         now = utcnow()
         rows = [
             {
@@ -64,7 +65,7 @@ def stale_command(
                 "stage": d.stage.value,
                 "idle_days": dockings.idle_days(d, now),
                 "last_reminded": (
-                    r.isoformat() if (r := dockings.last_reminded(d.id or 0)) else None
+                    r.isoformat() if (r := dockings.last_reminded(actor, d.id or 0)) else None
                 ),
             }
             for d in found

@@ -30,6 +30,9 @@ from kechuang.services import _crud, policy
 from kechuang.services.context import action, unit_of_work
 from kechuang.store.repositories import DockingScope
 
+__plumbing__ = ("idle_days",)
+"""Public helpers that are not service actions (pure functions over a docking)."""
+
 KIND: _crud.Kind[Docking] = _crud.Kind(
     "docking", "对接", "Docking", lambda uow: uow.dockings, "dockings.get"
 )
@@ -349,6 +352,7 @@ def _region_staff_or_admin(actor: Actor, region: object) -> bool:
 for _name, _words in (
     ("dockings.stale", "list the region's stale dockings"),
     ("dockings.remind", "mail the parties of stale dockings"),
+    ("dockings.last_reminded", "when a docking's parties were last reminded"),
 ):
     policy.rule(_name, f"admins (all regions); operators of the region ({_words})")(
         _region_staff_or_admin
@@ -474,8 +478,17 @@ def _partner_name(docking: Docking) -> str:
     return achievement.title if achievement else f"#{docking.target_id}"
 
 
-def last_reminded(docking_id: int) -> datetime | None:
+@action("dockings.last_reminded")
+def last_reminded(actor: Actor, docking_id: int) -> datetime | None:
     """When the parties of this docking were last reminded (from the audit log)."""
+    docking = KIND.repo().get(docking_id)
+    if docking is None or not policy.allowed(actor, "dockings.get", _access(docking)):
+        raise KIND.not_found(docking_id)
+    _scope_region(actor, docking.region_id, "dockings.last_reminded")
+    return _last_reminded(docking_id)
+
+
+def _last_reminded(docking_id: int) -> datetime | None:
     entries, _total = unit_of_work().audit.page(
         limit=1, action="dockings.remind", entity_kind=KIND.name, entity_id=docking_id
     )
@@ -508,7 +521,7 @@ def remind(
     titles: dict[int, str] = {}
     for docking in _stale(region_id, days, moment):
         assert docking.id is not None
-        previous = last_reminded(docking.id)
+        previous = _last_reminded(docking.id)
         if previous is not None and (moment - previous).days < days:
             result.recently_reminded.append(docking.id)
             continue
