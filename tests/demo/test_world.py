@@ -108,7 +108,7 @@ def test_report_achievements_and_honours(world: DemoWorld) -> None:
     assert "马凡华" in blending.owner_name
     assert "清华大学车辆与运载学院" in blending.owner_name
     assert by_title["加氢站技术"].owner_name == "上海舜华新能源技术有限公司"
-    honours = {h.kind: h for h in world.honour_lists}
+    honours = {h.kind: h for h in world.honour_lists if h.region_key is None}  # national
     emerging = honours["emerging_enterprises"]
     assert emerging.year == 2022
     top = next(n for n in emerging.nominations if n.rank == 1)
@@ -294,3 +294,9 @@ def test_the_matcher_finds_each_demands_topic_experts(world: DemoWorld) -> None:
         in_top3 += any(demand.topic_key in topics[hit.entity_id] for hit in hits)
     assert first / len(demands) >= 0.85
     assert in_top3 / len(demands) >= 0.95
+
+
+def test_lanzhou_honour_lists_in_each_phase(world: DemoWorld) -> None:
+    phases = {h.phase for h in world.honour_lists if h.region_key == content.LANZHOU}
+    assert phases == {"nominating", "round1", "round2"}
+    assert {h.phase for h in world.honour_lists if h.region_key is None} == {"published"}

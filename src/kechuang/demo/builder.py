@@ -9,13 +9,13 @@ database as it was. Every record is flagged ``is_demo``.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from kechuang.demo import DEFAULT_SEED
 from kechuang.demo.generate import generate_world
-from kechuang.demo.world import DemoWorld
+from kechuang.demo.world import DemoWorld, NominationSpec
 from kechuang.domain import (
     Achievement,
     AchievementStatus,
@@ -466,6 +466,7 @@ class _Writer:
             self.tick("对接 dockings")
 
     def honour_lists(self) -> None:
+        names = {o.key: o.name for o in self.world.organisations}
         for spec in self.world.honour_lists:
             honour_list = honours.create(
                 self.actor,
@@ -473,16 +474,16 @@ class _Writer:
                     kind=HonourListKind(spec.kind),
                     year=spec.year,
                     title=spec.title,
-                    region_id=None,
+                    region_id=self.region_ids[spec.region_key] if spec.region_key else None,
                     is_demo=True,
                 ),
             )
-            assert honour_list.id is not None
-            names = {o.key: o.name for o in self.world.organisations}
+            list_id = honour_list.id
+            assert list_id is not None
             for nomination in spec.nominations:
                 honour_list = honours.nominate(
                     self.actor,
-                    honour_list.id,
+                    list_id,
                     Nomination(
                         nominee_kind=NomineeKind.ORGANISATION,
                         nominee_id=self.organisation_ids[nomination.organisation_key],
@@ -490,45 +491,71 @@ class _Writer:
                         reason=nomination.reason,
                     ),
                 )
-            assert honour_list.id is not None
-            reviewer_ids = [self.expert_ids[key] for key in spec.reviewer_keys]
-            honour_list = honours.open_round(self.actor, honour_list.id, 1, reviewer_ids)
-            assert honour_list.id is not None
+            if spec.phase == "nominating":
+                self.tick("榜单 honour lists")
+                continue
+            candidates = [self.expert_ids[key] for key in spec.reviewer_keys]
+            conflicted = honours.reviewer_conflicts(self.actor, list_id, candidates)
+            reviewer_ids = [i for i in candidates if i not in conflicted][:3]
+            honour_list = honours.open_round(self.actor, list_id, 1, reviewer_ids)
             nomination_ids = [n.id for n in honour_list.nominations]
-            for nomination, nomination_id in zip(spec.nominations, nomination_ids, strict=True):
-                assert nomination_id is not None
-                for offset, reviewer_id in enumerate(reviewer_ids):
-                    # Selected nominees score 85–95 by rank; the others 60–70.
-                    score = (96 - 3 * nomination.rank if nomination.rank else 68) - offset
-                    honour_list = honours.score(
-                        self.actor,
-                        honour_list.id,
-                        1,
-                        ReviewScore(
-                            nomination_id=nomination_id,
-                            reviewer_expert_id=reviewer_id,
-                            score=score,
-                            comment="【演示】虚构评分。",
-                        ),
-                    )
-            assert honour_list.id is not None
-            honours.close_round(self.actor, honour_list.id, 1)
+            # In an open first round only the first reviewer has scored so far.
+            scoring = reviewer_ids[:1] if spec.phase == "round1" else reviewer_ids
+            self._score(list_id, 1, spec.nominations, nomination_ids, scoring)
+            if spec.phase == "round1":
+                self.tick("榜单 honour lists")
+                continue
+            honours.close_round(self.actor, list_id, 1)
+            ranked = [
+                (nomination, nomination_id)
+                for nomination, nomination_id in zip(spec.nominations, nomination_ids, strict=True)
+                if nomination.rank is not None and nomination_id is not None
+            ]
+            if spec.phase == "round2":
+                shortlist = [nomination_id for _, nomination_id in ranked]
+                honours.open_round(self.actor, list_id, 2, reviewer_ids, shortlist)
+                self._score(list_id, 2, [n for n, _ in ranked], shortlist, reviewer_ids[:1])
+                self.tick("榜单 honour lists")
+                continue
             honours.publish(
                 self.actor,
-                honour_list.id,
+                list_id,
                 [
                     HonourEntry(
                         nomination_id=nomination_id,
                         rank=nomination.rank,
                         citation=nomination.citation,
                     )
-                    for nomination, nomination_id in zip(
-                        spec.nominations, nomination_ids, strict=True
-                    )
-                    if nomination.rank is not None and nomination_id is not None
+                    for nomination, nomination_id in ranked
+                    if nomination.rank is not None
                 ],
             )
             self.tick("榜单 honour lists")
+
+    def _score(
+        self,
+        list_id: int,
+        round_number: int,
+        nominations: Sequence[NominationSpec],
+        nomination_ids: Sequence[int | None],
+        reviewer_ids: Sequence[int],
+    ) -> None:
+        """Selected nominees score 85–95 by rank; the others 60–70 (fictional scores)."""
+        for nomination, nomination_id in zip(nominations, nomination_ids, strict=True):
+            assert nomination_id is not None
+            for offset, reviewer_id in enumerate(reviewer_ids):
+                score = (96 - 3 * nomination.rank if nomination.rank else 68) - offset
+                honours.score(
+                    self.actor,
+                    list_id,
+                    round_number,
+                    ReviewScore(
+                        nomination_id=nomination_id,
+                        reviewer_expert_id=reviewer_id,
+                        score=score,
+                        comment="【演示】虚构评分。",
+                    ),
+                )
 
     def users(self) -> None:
         for spec in self.world.users:

@@ -310,6 +310,7 @@ class _Generator:
                     description=f"{real.fact}{REAL_NOTE}",
                     region_key=None,
                     fictional=False,
+                    discipline_codes=content.SOCIETY_DISCIPLINES.get(real.name, ()),
                 )
             )
         for real in content.REAL_ORGANISATIONS:
@@ -1385,6 +1386,67 @@ def _honour_lists(gen: _Generator) -> None:
             reviewer_keys=reviewers,
         )
     )
+    _lanzhou_honour_lists(world)
+
+
+SHORTLISTED = 2
+"""Nominations of each demo list that reach the second round."""
+
+
+def _lanzhou_honour_lists(world: DemoWorld) -> None:
+    """兰州新区's own lists of the current year, one in each phase before publication (no random
+    draws, so the rest of the world is the same with or without them)."""
+    enterprises = sorted(
+        (
+            o
+            for o in world.organisations
+            if o.kind == "enterprise" and o.region_key == LANZHOU and o.fictional
+        ),
+        key=lambda o: o.key,
+    )
+    bases = sorted(
+        (o for o in world.organisations if o.region_key == LANZHOU and o.kind != "enterprise"),
+        key=lambda o: o.key,
+    )
+    nominated = {o.key for o in enterprises[:12]} | {o.key for o in bases[:4]}
+    reviewers = tuple(
+        e.key
+        for e in sorted(world.experts, key=lambda e: (e.region_key != LANZHOU, e.key))
+        if e.affiliation_key not in nominated
+    )[:12]
+    year = REPORT_DATE.year + 1
+    plans = (
+        ("emerging_enterprises", "nominating", "新锐企业榜（兰州新区推荐）", enterprises[0:4]),
+        ("emerging_enterprises", "round1", "新锐企业榜·区内评选", enterprises[4:8]),
+        (
+            "integrated_innovation_organisations",
+            "round2",
+            "融通创新组织榜·区内评选",
+            [*enterprises[8:12], *bases[:4]][:6],
+        ),
+    )
+    for kind, phase, title, nominees in plans:
+        world.honour_lists.append(
+            HonourListSpec(
+                key=f"honour-{year}-lanzhou-{phase}",
+                kind=kind,
+                year=year,
+                title=f"【演示】{year}年{title}",
+                nominations=tuple(
+                    NominationSpec(
+                        o.key,
+                        f"【演示】虚构提名：{o.name}在{'、'.join(o.keywords[:3]) or '本领域'}"
+                        "方面表现突出。",
+                        rank if rank <= SHORTLISTED else None,
+                        "",
+                    )
+                    for rank, o in enumerate(nominees, start=1)
+                ),
+                reviewer_keys=reviewers,
+                region_key=LANZHOU,
+                phase=phase,
+            )
+        )
 
 
 def _users(gen: _Generator) -> None:

@@ -220,7 +220,11 @@ class HonourListSpec:
     year: int
     title: str
     nominations: tuple[NominationSpec, ...]
-    reviewer_keys: tuple[str, ...]  # experts scoring the single review round
+    reviewer_keys: tuple[str, ...]  # candidate reviewers (those with a conflict are skipped)
+    region_key: str | None = None  # None: a national list
+    phase: str = "published"
+    """How far the list has come: nominating, round1 (open), round2 (open, on the shortlist of
+    ranked nominations) or published — the operator pages show a list in each phase."""
 
 
 @dataclass(frozen=True, slots=True)
