@@ -4,9 +4,11 @@ import pytest
 from kechuang.match.aggregation import AGGREGATIONS, AggregationName, softmax_weighted
 from kechuang.match.fusion import (
     FUSIONS,
+    CalibratedFusion,
     FusionName,
     LinearFusion,
     ZScoreFusion,
+    cosine_spread,
     fit_linear_fusion,
     reciprocal_rank_fusion,
 )
@@ -60,3 +62,31 @@ def test_zscore_fusion_is_scale_free_per_query() -> None:
     np.testing.assert_allclose(fused, scaled, atol=1e-5)
     assert fused.argmax() == 0
     assert abs(float(fused.mean())) < 1e-5
+
+
+def test_calibrated_fusion_keeps_the_cosine_level_and_standardises_bm25() -> None:
+    lexical = np.array([10.0, 0.0, 5.0], dtype=np.float32)
+    near = np.array([0.90, 0.86, 0.88], dtype=np.float32)
+    fusion = CalibratedFusion(semantic_scale=0.02, lexical_weight=1.0)
+    fused = fusion(lexical, near)
+    # BM25 per query: scaling it (a longer query) changes nothing.
+    np.testing.assert_allclose(fusion(lexical * 9, near), fused, rtol=1e-6)
+    # Cosines are not re-centred per query: a query closer to every work scores higher.
+    np.testing.assert_allclose(fusion(lexical, near + 0.02) - fused, 1.0, rtol=1e-5)
+    expected = near / 0.02 + (lexical - lexical.mean()) / lexical.std()
+    np.testing.assert_allclose(fused, expected, rtol=1e-5)
+    # Without an embedder (semantic -inf) only the lexical part remains.
+    absent = np.full(3, -np.inf, dtype=np.float32)
+    np.testing.assert_allclose(fusion(lexical, absent), expected - near / 0.02, atol=1e-5)
+
+
+def test_cosine_spread_is_the_std_of_the_cosines_between_distinct_rows() -> None:
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(50, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    cosines = vectors @ vectors.T
+    expected = cosines[~np.eye(50, dtype=bool)].std()
+    assert cosine_spread(vectors) == pytest.approx(expected, rel=1e-5)
+    assert 0 < cosine_spread(vectors, sample=20) < 1  # a seeded sample of rows
+    assert cosine_spread(vectors[:1]) == 1.0  # one row: no spread to measure
+    assert cosine_spread(np.tile(vectors[:1], (3, 1))) == 1.0  # identical rows

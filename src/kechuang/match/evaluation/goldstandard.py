@@ -7,9 +7,9 @@ metric (pairs weighted by |Δexpertise|, ties half), mean over d_20_1..d_20_10, 
 bootstrap interval over experts; the published baselines are recomputed on the same experts from
 ``baseline_predictions_rated_pairs.json`` in the same run.
 
-``DEFAULT_FUSION`` / ``DEFAULT_AGGREGATION`` were chosen on the open experts only (see
-``docs/matching.md``); ``variants`` in the result shows every alternative measured, including a
-linear fusion fitted by cross-validation over experts (weights fitted on the training folds).
+``DEFAULT_FUSION_NAME`` / ``DEFAULT_AGGREGATION`` were chosen on the open experts only (see
+``benchmarks/RESULTS.md``); ``variants`` in the result shows every alternative measured, including
+a linear fusion fitted by cross-validation over experts (weights fitted on the training folds).
 """
 
 from __future__ import annotations
@@ -35,10 +35,12 @@ from kechuang.match.evaluation.metrics import (
 )
 from kechuang.match.fusion import (
     FUSIONS,
+    CalibratedFusion,
     Fusion,
     FusionName,
     LinearFusion,
     ZScoreFusion,
+    cosine_spread,
     fit_linear_fusion,
 )
 from kechuang.match.settings import MatchSettings, get_settings
@@ -49,14 +51,19 @@ DATASETS = tuple(f"d_20_{k}" for k in range(1, 11))
 BASELINES = ("tpms", "elmo", "specter", "specter_mfr", "acl")
 
 # Chosen on the 38 open experts (benchmarks/RESULTS.md); fixed before any held-out evaluation.
-# Equal-weight CombSUM of per-query z-scores has no fitted weight; the mean over all works won
-# among the aggregations on the open experts (benchmarks/RESULTS.md lists every variant).
-DEFAULT_FUSION: Fusion = ZScoreFusion(lexical_weight=1.0)
-DEFAULT_FUSION_NAME = "zscore(lexical=1.0)"
+# Equal-weight CombSUM of the cosine on the corpus's own scale and the per-query z-score of BM25
+# (CalibratedFusion) has no fitted weight: the scale is read from the archive vectors alone. The
+# mean over all the expert's works won among the aggregations (RESULTS.md lists every variant).
+# The embedder reads what the engine reads (KECHUANG_MATCH_EMBED_MAX_CHARS, default 2000
+# characters: the whole title + abstract for 98 % of these papers).
+DEFAULT_FUSION_NAME = "calibrated(lexical=1.0)"
 DEFAULT_AGGREGATION = AggregationName.MEAN
-EMBED_MAX_CHARS = 500
-"""Head of title + abstract the embedder reads unless KECHUANG_MATCH_EMBED_MAX_CHARS says
-otherwise: what was measured (full texts were too slow to encode on the shared machine)."""
+
+
+def default_fusion(components: Components) -> Fusion:
+    """The headline fusion for one dataset: cosine / σ(archive cosines) + z(BM25)."""
+    return CalibratedFusion(semantic_scale=components.semantic_scale, lexical_weight=1.0)
+
 
 Predictions = dict[str, dict[str, float]]
 
@@ -149,6 +156,8 @@ class Components:
     index: MatchIndex
     lexical: dict[str, FloatArray]
     semantic: dict[str, FloatArray]
+    semantic_scale: float = 1.0
+    """Spread of the cosines between the archive works (:func:`cosine_spread`); 1 if lexical."""
 
 
 def score_components(
@@ -187,7 +196,8 @@ def score_components(
         )
         lexical[paper] = scores.lexical
         semantic[paper] = scores.semantic
-    return Components(index=index, lexical=lexical, semantic=semantic)
+    scale = 1.0 if index.vectors is None else cosine_spread(index.vectors.vectors)
+    return Components(index=index, lexical=lexical, semantic=semantic, semantic_scale=scale)
 
 
 def predict(
@@ -318,9 +328,6 @@ def run_suite(
     del split  # the ten datasets are fixed by the layout
     gold = load(data)
     settings = get_settings()
-    if "embed_max_chars" not in settings.model_fields_set:
-        # The measured configuration (benchmarks/RESULTS.md); set the variable to change it.
-        settings = settings.model_copy(update={"embed_max_chars": EMBED_MAX_CHARS})
     analyzer = Analyzer()
     embedder = cached_embedder(settings.embedder, settings)
     components = [score_components(gold, d, analyzer, embedder, settings) for d in gold.datasets]
@@ -328,7 +335,15 @@ def run_suite(
     def run(fusion: Fusion, aggregation: AggregationName) -> list[Predictions]:
         return [predict(gold, c, fusion, aggregation) for c in components]
 
-    headline_predictions = run(DEFAULT_FUSION, DEFAULT_AGGREGATION)
+    def run_calibrated(lexical_weight: float, aggregation: AggregationName) -> list[Predictions]:
+        return [
+            predict(gold, c, CalibratedFusion(c.semantic_scale, lexical_weight), aggregation)
+            for c in components
+        ]
+
+    headline_predictions = [
+        predict(gold, c, default_fusion(c), DEFAULT_AGGREGATION) for c in components
+    ]
     headline = evaluate(gold, headline_predictions)
     result: dict[str, object] = headline.summary(with_interval=True)
     result["experts"] = len(gold.experts)
@@ -337,6 +352,7 @@ def run_suite(
         "fusion": DEFAULT_FUSION_NAME,
         "aggregation": DEFAULT_AGGREGATION.value,
         "text": f"title + abstract (embedder reads the first {settings.embed_max_chars} chars)",
+        "semantic_scale": [round(c.semantic_scale, 5) for c in components],
     }
     result["baselines"] = {
         name: evaluate(gold, runs).summary()
@@ -361,6 +377,13 @@ def run_suite(
         for aggregation in AggregationName:
             key = f"zscore(lexical={weight})/{aggregation.value}"
             variants[key] = evaluate(gold, run(ZScoreFusion(weight), aggregation)).summary()
+    for weight in (0.0, 0.5, 1.0, 2.0):
+        for aggregation in AggregationName:
+            key = f"calibrated(lexical={weight})/{aggregation.value}"
+            variants[key] = evaluate(gold, run_calibrated(weight, aggregation)).summary()
+    for aggregation in AggregationName:
+        key = f"semantic-zscore/{aggregation.value}"
+        variants[key] = evaluate(gold, run(ZScoreFusion(0.0), aggregation)).summary()
     cv_predictions, cv_weights = _cross_validated_linear(
         gold, components, AggregationName.TOP3_MEAN
     )
