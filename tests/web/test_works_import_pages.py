@@ -100,3 +100,37 @@ def test_unreadable_input_and_csrf(client: TestClient, web_world: WebWorld) -> N
     operator = TestClient(client.app)
     sign_in(operator, "op_a")
     assert operator.get("/expert/profile/works/import").status_code == 403
+
+
+def test_imported_works_reach_the_matching_index_after_commit(
+    client: TestClient, web_world: WebWorld
+) -> None:
+    from kechuang.services import matching  # noqa: PLC0415
+
+    source = client.app.state.search_index  # type: ignore[attr-defined]
+    title = "钛合金氢脆断裂韧性评估"
+
+    def expert_evidence() -> list[str]:
+        with transaction():
+            hits = matching.match_text(SYSTEM, source.index(), title, kind="expert", k=5)
+        return [
+            w.title
+            for hit in hits
+            for w in hit.works
+            if hit.entity_id == f"expert:{web_world.expert_a}"
+        ]
+
+    assert title not in expert_evidence()  # the index is built before the import
+    token = sign_in(client, "exp_a")
+    preview = client.post(
+        "/expert/profile/works/import",
+        data={"csrf_token": token, "pasted": f"Title,Year,Kind\n{title},2024,paper\n"},
+    )
+    assert preview.status_code == 200, preview.text[:300]
+    confirmed = client.post(
+        "/expert/profile/works/import/confirm",
+        data={"csrf_token": token, "source": _hidden(preview.text, "source"), "format": "csv"},
+        follow_redirects=False,
+    )
+    assert confirmed.status_code == 303
+    assert title in expert_evidence()  # applied by the after-commit hook, no rebuild
