@@ -16,14 +16,17 @@ keep their counts and the user can switch). Highlights mark the surface forms in
 whose analysis matches a query token: Chinese words (also in traditional characters) and English
 inflections (``materials`` for ``material``).
 
-The index is rebuilt lazily after a commit that changed a searchable record (an after-commit
-hook drops it); queries read only the in-memory index — no database round trip per hit.
+The index is built on first use and kept current by an after-commit hook: the changed records
+are re-read as the public and only they are re-analysed, so the next query sees the commit
+(a record that stopped being public is gone). Queries read only the in-memory index — no
+database round trip per hit.
 """
 
 from __future__ import annotations
 
 import bisect
 import builtins
+import logging
 import re
 import threading
 import unicodedata
@@ -33,8 +36,22 @@ from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
+from sqlalchemy.engine import Engine
 
-from kechuang.domain import Actor, OrganisationKind, Page, ValidationError
+from kechuang.domain import (
+    Achievement,
+    Actor,
+    DemandTeaser,
+    Event,
+    Expert,
+    HonourList,
+    NotFound,
+    Organisation,
+    OrganisationKind,
+    Page,
+    PermissionDenied,
+    ValidationError,
+)
 from kechuang.domain.codes import Code, disciplines, industries
 from kechuang.domain.common import Change
 from kechuang.domain.honour import HonourListStatus
@@ -51,10 +68,11 @@ from kechuang.services import (
     policy,
     regions,
 )
-from kechuang.services.context import action, unit_of_work
+from kechuang.services.context import action, transaction, unit_of_work
 from kechuang.services.hooks import subscribe
+from kechuang.store.database import engine_for
 
-__plumbing__ = ("highlight_spans", "invalidate")
+__plumbing__ = ("changed_documents", "highlight_spans", "invalidate", "public_documents")
 """Public helpers that are not service actions."""
 
 policy.rule("search.query", "anyone: the index holds only what the public may read")(policy.anyone)
@@ -89,6 +107,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#\-]*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SPACE = re.compile(r"\s+")
 
+log = logging.getLogger(__name__)
 BoolArray = npt.NDArray[np.bool_]
 T = TypeVar("T")
 
@@ -134,129 +153,178 @@ def _all_pages(fetch: Callable[[int], Page[T]]) -> builtins.list[T]:
         offset += len(page.items)
 
 
+def _expert_document(expert: Expert) -> SearchDocument:
+    assert expert.id is not None
+    works = " ".join(
+        _join(work.title, work.abstract, " ".join(work.keywords)) for work in expert.works
+    )
+    return SearchDocument(
+        "expert",
+        expert.id,
+        expert.name,
+        _join(expert.title, expert.affiliation),
+        _join(
+            expert.name_en,
+            " ".join(expert.keywords),
+            expert.bio,
+            works,
+            _names(expert.discipline_codes, disciplines()),
+            _names(expert.industry_codes, industries()),
+        ),
+        expert.region_id,
+        tuple(expert.industry_codes),
+        tuple(expert.discipline_codes),
+        expert.name_en,
+    )
+
+
+def _organisation_document(organisation: Organisation) -> SearchDocument:
+    """Name, English name, keywords, profile and codes — never phone, e-mail, address or credit
+    code."""
+    assert organisation.id is not None
+    return SearchDocument(
+        organisation.kind.value,
+        organisation.id,
+        organisation.name,
+        organisation.name_en,
+        _join(
+            organisation.name_en,
+            " ".join(organisation.keywords),
+            organisation.description,
+            _names(organisation.discipline_codes, disciplines()),
+            _names(organisation.industry_codes, industries()),
+        ),
+        organisation.region_id,
+        tuple(organisation.industry_codes),
+        tuple(organisation.discipline_codes),
+        organisation.name_en,
+    )
+
+
+def _achievement_document(achievement: Achievement) -> SearchDocument | None:
+    assert achievement.id is not None
+    if achievement.archived or achievement.status not in policy.PUBLIC_ACHIEVEMENT_STATUSES:
+        return None
+    return SearchDocument(
+        "achievement",
+        achievement.id,
+        achievement.title,
+        _join(achievement.owner_name, f"TRL {achievement.trl}"),
+        _join(
+            " ".join(achievement.keywords),
+            achievement.description,
+            _names(achievement.discipline_codes, disciplines()),
+            _names(achievement.industry_codes, industries()),
+        ),
+        achievement.region_id,
+        tuple(achievement.industry_codes),
+        tuple(achievement.discipline_codes),
+    )
+
+
+def _teaser_document(teaser: DemandTeaser) -> SearchDocument:
+    """The teaser only: a demand's background, problems and indicators never reach the index."""
+    return SearchDocument(
+        "demand",
+        teaser.id,
+        teaser.title,
+        "",
+        _names(teaser.industry_codes, industries()),
+        teaser.region_id,
+        tuple(teaser.industry_codes),
+    )
+
+
+def _event_document(event: Event) -> SearchDocument | None:
+    assert event.id is not None
+    if event.archived:
+        return None
+    return SearchDocument(
+        "event",
+        event.id,
+        event.title,
+        _join(event.starts_on.isoformat(), event.location),
+        _join(event.description, event.location, _names(event.industry_codes, industries())),
+        event.region_id,
+        tuple(event.industry_codes),
+    )
+
+
+def _honour_document(honour: HonourList) -> SearchDocument | None:
+    """Title, year and kind; the ranked names and citations only once the list is published
+    (nominations and their reasons never)."""
+    assert honour.id is not None
+    if honour.archived or honour.status not in _PUBLIC_HONOUR_STATUSES:
+        return None
+    body = ""
+    if honour.status is HonourListStatus.PUBLISHED:
+        names = {n.id: n.nominee_name for n in honour.nominations}
+        body = " ".join(
+            _join(names.get(entry.nomination_id, ""), entry.citation)
+            for entry in sorted(honour.entries, key=lambda entry: entry.rank)
+        )
+    return SearchDocument(
+        "honour_list",
+        honour.id,
+        honour.title,
+        _join(str(honour.year), label(honour.kind)),
+        body,
+        honour.region_id,
+    )
+
+
+_PUBLIC_HONOUR_STATUSES = frozenset({HonourListStatus.NOMINATING, HonourListStatus.PUBLISHED})
+
+
 def public_documents() -> builtins.list[SearchDocument]:
     """Every searchable record as the anonymous public sees it (read through the services)."""
     public = Actor.anonymous()
-    industry_table, discipline_table = industries(), disciplines()
-    docs: builtins.list[SearchDocument] = []
-    for expert in experts.all_with_works(public, None):
-        assert expert.id is not None
-        works = " ".join(
-            _join(work.title, work.abstract, " ".join(work.keywords)) for work in expert.works
-        )
-        docs.append(
-            SearchDocument(
-                "expert",
-                expert.id,
-                expert.name,
-                _join(expert.title, expert.affiliation),
-                _join(
-                    expert.name_en,
-                    " ".join(expert.keywords),
-                    expert.bio,
-                    works,
-                    _names(expert.discipline_codes, discipline_table),
-                    _names(expert.industry_codes, industry_table),
-                ),
-                expert.region_id,
-                tuple(expert.industry_codes),
-                tuple(expert.discipline_codes),
-                expert.name_en,
-            )
-        )
-    for organisation in organisations.all_in_region(public, None):
-        assert organisation.id is not None
-        docs.append(
-            SearchDocument(
-                organisation.kind.value,
-                organisation.id,
-                organisation.name,
-                organisation.name_en,
-                _join(
-                    organisation.name_en,
-                    " ".join(organisation.keywords),
-                    organisation.description,
-                    _names(organisation.discipline_codes, discipline_table),
-                    _names(organisation.industry_codes, industry_table),
-                ),
-                organisation.region_id,
-                tuple(organisation.industry_codes),
-                tuple(organisation.discipline_codes),
-                organisation.name_en,
-            )
-        )
-    for achievement in achievements.all_in_region(public, None):
-        assert achievement.id is not None
-        if achievement.archived or achievement.status not in policy.PUBLIC_ACHIEVEMENT_STATUSES:
-            continue
-        docs.append(
-            SearchDocument(
-                "achievement",
-                achievement.id,
-                achievement.title,
-                _join(achievement.owner_name, f"TRL {achievement.trl}"),
-                _join(
-                    " ".join(achievement.keywords),
-                    achievement.description,
-                    _names(achievement.discipline_codes, discipline_table),
-                    _names(achievement.industry_codes, industry_table),
-                ),
-                achievement.region_id,
-                tuple(achievement.industry_codes),
-                tuple(achievement.discipline_codes),
-            )
-        )
+    docs: builtins.list[SearchDocument | None] = []
+    docs += [_expert_document(e) for e in experts.all_with_works(public, None)]
+    docs += [_organisation_document(o) for o in organisations.all_in_region(public, None)]
+    docs += [_achievement_document(a) for a in achievements.all_in_region(public, None)]
     teasers = _all_pages(
         lambda offset: demands.list_teasers(public, offset=offset, limit=_page_size())
     )
-    for teaser in teasers:
-        # The teaser only: a demand's background, problems and indicators never reach the index.
-        docs.append(
-            SearchDocument(
-                "demand",
-                teaser.id,
-                teaser.title,
-                "",
-                _names(teaser.industry_codes, industry_table),
-                teaser.region_id,
-                tuple(teaser.industry_codes),
-            )
-        )
-    for event in _all_pages(lambda offset: events.list(public, offset=offset, limit=_page_size())):
-        assert event.id is not None
-        docs.append(
-            SearchDocument(
-                "event",
-                event.id,
-                event.title,
-                _join(event.starts_on.isoformat(), event.location),
-                _join(event.description, event.location),
-                event.region_id,
-            )
-        )
-    honour_lists = _all_pages(
-        lambda offset: honours.list(public, offset=offset, limit=_page_size())
-    )
-    for honour in honour_lists:
-        assert honour.id is not None
-        body = ""
-        if honour.status is HonourListStatus.PUBLISHED:
-            names = {n.id: n.nominee_name for n in honour.nominations}
-            body = " ".join(
-                _join(names.get(entry.nomination_id, ""), entry.citation)
-                for entry in sorted(honour.entries, key=lambda entry: entry.rank)
-            )
-        docs.append(
-            SearchDocument(
-                "honour_list",
-                honour.id,
-                honour.title,
-                _join(str(honour.year), label(honour.kind)),
-                body,
-                honour.region_id,
-            )
-        )
-    return docs
+    docs += [_teaser_document(t) for t in teasers]
+    every_event = _all_pages(lambda offset: events.list(public, offset=offset, limit=_page_size()))
+    docs += [_event_document(e) for e in every_event]
+    lists = _all_pages(lambda offset: honours.list(public, offset=offset, limit=_page_size()))
+    docs += [_honour_document(h) for h in lists]
+    return [doc for doc in docs if doc is not None]
+
+
+_READ_ONE: dict[str, Callable[[Actor, int], SearchDocument | None]] = {
+    "expert": lambda actor, i: _expert_document(experts.get(actor, i)),
+    "organisation": lambda actor, i: _organisation_document(organisations.get(actor, i)),
+    "achievement": lambda actor, i: _achievement_document(achievements.get(actor, i)),
+    "demand": lambda actor, i: _teaser_document(demands.get_teaser(actor, i)),
+    "event": lambda actor, i: _event_document(events.get(actor, i)),
+    "honour_list": lambda actor, i: _honour_document(honours.get(actor, i)),
+}
+"""Re-read one changed record as the public (None: it is no longer public)."""
+
+
+def changed_documents(
+    changes: Sequence[Change],
+) -> tuple[set[tuple[str, int]], builtins.list[SearchDocument]]:
+    """The records named by committed ``changes`` as the public sees them now: the keys to drop
+    from the index and the documents to (re)insert. Call inside a transaction."""
+    public = Actor.anonymous()
+    keys: set[tuple[str, int]] = set()
+    docs: builtins.list[SearchDocument] = []
+    for change in changes:
+        read = _READ_ONE.get(change.kind)
+        if read is None or (change.kind, change.id) in keys:
+            continue
+        keys.add((change.kind, change.id))
+        try:
+            doc = read(public, change.id)
+        except (NotFound, PermissionDenied):
+            doc = None
+        if doc is not None:
+            docs.append(doc)
+    return keys, docs
 
 
 def _page_size() -> int:
@@ -462,6 +530,16 @@ def kind_labels(kind: str) -> tuple[str, str]:
     return (label(member, "zh"), label(member, "en"))
 
 
+_FOLDED_NAMES: dict[str, str] = {}
+
+
+def _folded_name(analyzer: Analyzer, name: str) -> str:
+    folded = _FOLDED_NAMES.get(name)
+    if folded is None:
+        folded = _FOLDED_NAMES[name] = analyzer.normalize(name)
+    return folded
+
+
 def _code_chain(code: str, table: dict[str, Code]) -> tuple[str, ...]:
     chain = [code]
     current = table.get(code)
@@ -471,22 +549,52 @@ def _code_chain(code: str, table: dict[str, Code]) -> tuple[str, ...]:
     return tuple(chain)
 
 
+@dataclass(frozen=True)
+class _Analysed:
+    """A document's analysis, kept so an update re-analyses only the changed records."""
+
+    tokens: tuple[str, ...]
+    keys: tuple[str, ...]
+    """Folded suggestion keys: the name(s), and the name from each Latin word on."""
+
+
+def _change_key(doc: SearchDocument) -> tuple[str, int]:
+    """The (change kind, id) that names ``doc``'s record in committed changes."""
+    return (doc.kind if doc.kind in RECORD_KINDS else ORGANISATION, doc.record_id)
+
+
+def _analyse(analyzer: Analyzer, doc: SearchDocument) -> _Analysed:
+    # The title counts twice: a match in the name outranks one in the profile.
+    tokens = analyzer.tokens(_join(doc.title, doc.title, doc.subtitle, doc.body))
+    keys: builtins.list[str] = []
+    for name in (doc.title, doc.alt_title):
+        if not name:
+            continue
+        folded = analyzer.normalize(name)
+        keys.append(folded)
+        keys += [folded[w.start() :] for w in _LATIN_WORD.finditer(folded) if w.start() > 0]
+    return _Analysed(tuple(tokens), tuple(keys))
+
+
 class PublicSearchIndex:
     """The public records in memory: BM25 over their text, masks per facet value, a sorted
-    prefix table for suggestions. Immutable once built; queries are thread-safe."""
+    prefix table for suggestions. Immutable once built (queries are thread-safe); a commit
+    produces a new index with :meth:`updated`."""
 
     def __init__(
         self,
         docs: Sequence[SearchDocument],
         analyzer: Analyzer,
         region_names: dict[int, tuple[str, str]],
+        analysed: Sequence[_Analysed] | None = None,
     ) -> None:
         self.docs = list(docs)
         self.analyzer = analyzer
         self.region_names = dict(region_names)
-        self.lexical = LexicalIndex().fit(
-            [analyzer.tokens(_join(d.title, d.title, d.subtitle, d.body)) for d in self.docs]
+        self.analysed = (
+            list(analysed) if analysed is not None else [_analyse(analyzer, d) for d in self.docs]
         )
+        self.lexical = LexicalIndex().fit([a.tokens for a in self.analysed])
         size = len(self.docs)
         self.size = size
         self._industries = industries()
@@ -534,27 +642,41 @@ class PublicSearchIndex:
             expanded.extend(sorted(found, key=lambda t: (len(t), t))[:limit])
         return list(dict.fromkeys(expanded))
 
+    def updated(
+        self,
+        drop: set[tuple[str, int]],
+        docs: Sequence[SearchDocument],
+        region_names: dict[int, tuple[str, str]] | None = None,
+    ) -> PublicSearchIndex:
+        """A new index without the records named in ``drop`` and with ``docs`` added; only the
+        added documents are analysed. When the public view of the named records did not change
+        (most writes: drafts, capacities, NDA acceptances) this index itself is returned."""
+        names = self.region_names if region_names is None else region_names
+        before = {_change_key(doc): doc for doc in self.docs if _change_key(doc) in drop}
+        after = {_change_key(doc): doc for doc in docs}
+        if before == after and names == self.region_names:
+            # Nothing the public sees changed (a draft saved, a capacity edited): keep this one.
+            return self
+        keep = [row for row, doc in enumerate(self.docs) if _change_key(doc) not in drop]
+        return PublicSearchIndex(
+            [self.docs[row] for row in keep] + list(docs),
+            self.analyzer,
+            names,
+            [self.analysed[row] for row in keep] + [_analyse(self.analyzer, d) for d in docs],
+        )
+
     # -- suggestions --
 
     def _build_suggestions(self) -> None:
-        keys: builtins.list[tuple[str, int]] = []
-        for row, doc in enumerate(self.docs):
-            for name in (doc.title, doc.alt_title):
-                if not name:
-                    continue
-                folded = self.analyzer.normalize(name)
-                keys.append((folded, row))
-                for word in _LATIN_WORD.finditer(folded):  # English prefix of any word
-                    if word.start() > 0:
-                        keys.append((folded[word.start() :], row))
-        keys.sort()
-        self._suggest_keys = keys
+        self._suggest_keys = sorted(
+            (key, row) for row, analysed in enumerate(self.analysed) for key in analysed.keys
+        )
         codes: builtins.list[tuple[str, str, str]] = []
         for name, table in (("industry", self._industries), ("discipline", self._disciplines)):
             for code in self.postings[name]:
                 entry = table.get(code)
                 if entry is not None:
-                    codes.append((self.analyzer.normalize(entry.name), name, code))
+                    codes.append((_folded_name(self.analyzer, entry.name), name, code))
                     codes.append((code.lower(), name, code))
         codes.sort()
         self._code_keys = codes
@@ -701,12 +823,23 @@ class PublicSearchIndex:
 # -- the per-process cache --------------------------------------------------------------------
 
 
+def _region_names() -> dict[int, tuple[str, str]]:
+    return {
+        region.id: (region.name, region.name_en or region.name)
+        for region in _all_pages(
+            lambda offset: regions.list(Actor.anonymous(), offset=offset, limit=_page_size())
+        )
+        if region.id is not None
+    }
+
+
 class _IndexCache:
-    """The search index per database, dropped after a commit that changed a searchable record."""
+    """The search index per database, kept current by an after-commit hook."""
 
     def __init__(self, size: int = 4) -> None:
-        self._indexes: builtins.list[tuple[object, PublicSearchIndex]] = []
+        self._indexes: builtins.list[tuple[Engine, PublicSearchIndex]] = []
         self._lock = threading.Lock()
+        self._updating = threading.Lock()
         self._generation = 0
         self._size = size
         self._analyzer: Analyzer | None = None
@@ -718,10 +851,39 @@ class _IndexCache:
         return self._analyzer
 
     def on_commit(self, changes: Sequence[Change]) -> None:
-        """After-commit hook: forget every index when a searchable record changed (the hook
-        cannot tell which database committed; rebuilding is cheap at a region's scale)."""
-        if any(change.kind in INDEXED_CHANGES for change in changes):
-            self.clear()
+        """After-commit hook: re-read the changed records as the public and swap in an updated
+        index, so the next query sees the commit (a record no longer public is dropped).
+
+        The hook cannot tell which database committed, so every cached index re-reads the
+        named records from its own database — right for each of them. An index whose update
+        fails is dropped (rebuilt on next use): it must never keep serving a hidden record."""
+        relevant = [change for change in changes if change.kind in INDEXED_CHANGES]
+        if not relevant:
+            return
+        with self._updating:  # one update at a time: each reads after every earlier commit
+            with self._lock:
+                self._generation += 1  # a build running now may have missed this commit
+                entries = list(self._indexes)
+            for engine, index in entries:
+                updated: PublicSearchIndex | None = None
+                try:
+                    url = engine.url.render_as_string(hide_password=False)
+                    if engine_for(url) is engine:  # else the database was replaced: rebuild
+                        with transaction(url):
+                            drop, docs = changed_documents(relevant)
+                            names = (
+                                _region_names()
+                                if any(c.kind == "region" for c in relevant)
+                                else None
+                            )
+                        updated = index.updated(drop, docs, names)
+                except Exception:  # logged; the index is dropped instead
+                    log.warning("search index update failed; rebuilding on next use", exc_info=True)
+                with self._lock:
+                    kept = [(k, c) for k, c in self._indexes if k is not engine]
+                    if updated is not None:
+                        kept.append((engine, updated))
+                    self._indexes = kept
 
     def clear(self) -> None:
         """Forget every index."""
@@ -729,7 +891,7 @@ class _IndexCache:
             self._indexes.clear()
             self._generation += 1
 
-    def get(self, engine: object) -> PublicSearchIndex:
+    def get(self, engine: Engine) -> PublicSearchIndex:
         """The index of the database behind ``engine``, built (inside the caller's transaction)
         on first use. Keyed by the engine object itself: a test database recreated under the
         same URL gets a new engine, so it never meets an index of the old one."""
@@ -739,15 +901,7 @@ class _IndexCache:
                     self._indexes.append(self._indexes.pop(position))
                     return index
             generation = self._generation
-        docs = public_documents()
-        names = {
-            region.id: (region.name, region.name_en or region.name)
-            for region in _all_pages(
-                lambda offset: regions.list(Actor.anonymous(), offset=offset, limit=_page_size())
-            )
-            if region.id is not None
-        }
-        index = PublicSearchIndex(docs, self.analyzer(), names)
+        index = PublicSearchIndex(public_documents(), self.analyzer(), _region_names())
         with self._lock:
             if generation == self._generation:  # no commit landed while we were building
                 self._indexes.append((engine, index))
