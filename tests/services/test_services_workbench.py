@@ -314,3 +314,33 @@ def test_only_the_regions_staff_use_the_workbench(bench: Bench) -> None:
         workbench.propose(bench.operator, index, bench.region, [])
     with pytest.raises(ValidationError), transaction():
         workbench.propose(bench.operator, index, bench.region, bench.demands, batch_capacity=0)
+
+
+def test_national_experts_are_candidates_other_regions_are_not(bench: Bench) -> None:
+    with transaction():
+        national = _expert_anywhere(None, "全国专家")
+        elsewhere = _expert_anywhere(bench.other_region, "外区专家")
+    index = _index_all()
+    with transaction():
+        proposal = workbench.propose(bench.operator, index, bench.region, bench.demands[:1])
+    candidates = {c.expert_id for c in proposal.pairs[0].candidates}
+    assert national in candidates
+    assert elsewhere not in candidates
+
+
+def _expert_anywhere(region: int | None, name: str) -> int:
+    return _id(
+        experts.create(
+            SYSTEM,
+            Expert(
+                name=name,
+                region_id=region,
+                works=[Work(kind="paper", title="加氢站压缩机密封泄漏检测")],
+            ),
+        ).id
+    )
+
+
+def _index_all() -> MatchIndex:
+    with transaction():
+        return matching.build_index(SYSTEM, None, lexical_only=True)

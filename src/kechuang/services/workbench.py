@@ -27,6 +27,7 @@ from kechuang.domain import (
     Docking,
     DockingStage,
     DockingTargetKind,
+    Expert,
     Region,
     ValidationError,
 )
@@ -208,6 +209,15 @@ def _open_loads(expert_ids: Sequence[int]) -> dict[int, int]:
     return loads
 
 
+def _assignable_experts(actor: Actor, region: Region) -> dict[int, Expert]:
+    """The region's experts and the national (region-less) ones, as the engine ranks them."""
+    return {
+        e.id: e
+        for e in experts.all_with_works(actor, None)
+        if e.id is not None and not e.archived and e.region_id in (region.id, None)
+    }
+
+
 def _expert_number(hit_entity: str) -> int | None:
     prefix, _, raw = hit_entity.partition(":")
     return int(raw) if prefix == "expert" and raw.isdigit() else None
@@ -278,7 +288,7 @@ def propose(
                 fix_en="Choose demands of this region only",
             )
         chosen_demands.append(demand)
-    people = {e.id: e for e in experts.all_with_works(actor, region.id) if e.id is not None}
+    people = _assignable_experts(actor, region)
     found = [
         matching.match_demand(
             actor, index, d.id or 0, kind="expert", k=candidates_per_demand, region_id=region.id
@@ -390,7 +400,7 @@ def confirm(
     wanted = [c for c in choices if c.expert_id is not None]
     problems: builtins.list[Detail] = []
     seen: set[int] = set()
-    people = {e.id: e for e in experts.all_with_works(actor, region.id) if e.id is not None}
+    people = _assignable_experts(actor, region)
     for row, choice in enumerate(choices, start=1):
         if choice.demand_id in seen:
             problems.append(
@@ -411,8 +421,8 @@ def confirm(
                 _row_error(
                     row,
                     "expert_id",
-                    f"专家 {choice.expert_id} 不是本区域的专家",
-                    f"expert {choice.expert_id} is not an expert of this region",
+                    f"专家 {choice.expert_id} 不是本区域（或全国）的专家",
+                    f"expert {choice.expert_id} is not an expert of this region (or national)",
                     "请从候选列表中选择",
                     "Choose from the candidates",
                 )
