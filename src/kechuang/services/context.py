@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kechuang.domain.errors import Conflict
 from kechuang.services import policy
-from kechuang.store.database import engine_for
+from kechuang.store.database import engine_for, reads_only
 from kechuang.store.uow import UnitOfWork
 
 P = ParamSpec("P")
@@ -43,6 +43,24 @@ def transaction(database_url: str | None = None) -> Iterator[None]:
             # of work: a hook that calls services opens a transaction of its own instead of
             # reopening this one's finished session (which would keep its lock).
             _CURRENT.reset(token)
+
+
+@contextmanager
+def read_only(enabled: bool = True) -> Iterator[None]:
+    """Declare that the transactions opened inside only read (see
+    :func:`kechuang.store.database.reads_only`); ``read_only(False)`` around a write inside."""
+    with reads_only(enabled):
+        yield
+
+
+def after_transaction(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the current transaction has ended (at once when there is none):
+    for a write that should not hold up, or be undone with, the reads around it."""
+    uow = _CURRENT.get()
+    if uow is None:
+        callback()
+    else:
+        uow.at_end(callback)
 
 
 def unit_of_work() -> UnitOfWork:

@@ -7,6 +7,9 @@ the parent directory of the file is created on first use so the embedded default
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +35,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_READS_ONLY: ContextVar[bool] = ContextVar("kechuang_reads_only", default=False)
+
+
+@contextmanager
+def reads_only(enabled: bool = True) -> Iterator[None]:
+    """Transactions begun inside this block only read (public pages): on SQLite they begin
+    DEFERRED, so readers in several worker processes run side by side instead of queueing for
+    the write lock. Such a transaction must not write (SQLite would refuse the lock upgrade when
+    another process committed meanwhile); a write inside the block needs its own transaction
+    opened under ``reads_only(False)``. No effect on PostgreSQL."""
+    token = _READS_ONLY.set(enabled)
+    try:
+        yield
+    finally:
+        _READS_ONLY.reset(token)
+
+
 def _sqlite_begin(connection: Any) -> None:
     # IMMEDIATE takes the write lock at the start, so two transactions that both read and then
     # write wait for each other (busy timeout) instead of one failing with "database is locked"
     # when it tries to upgrade its read lock (found by benchmarks/load_soak.py: 184 such errors
-    # at 100 req/s with plain BEGIN, none with IMMEDIATE, at the same p95). The price: read-only
-    # transactions queue behind a writer too, which SQLite's single writer mostly implies anyway.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # at 100 req/s with plain BEGIN, none with IMMEDIATE, at the same p95). The price: readers
+    # queue behind the lock too — hence DEFERRED for transactions declared read-only (web_load:
+    # with 2 workers and IMMEDIATE everywhere, uncached list pages waited seconds in the busy
+    # handler at 50 clients).
+    connection.exec_driver_sql("BEGIN" if _READS_ONLY.get() else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

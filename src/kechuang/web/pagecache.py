@@ -27,8 +27,8 @@ from starlette.responses import HTMLResponse, Response
 
 from kechuang.domain import Actor
 from kechuang.domain.visit import ResourceKind
+from kechuang.services.context import read_only
 from kechuang.services.hooks import Version, data_version
-from kechuang.web.deps import tx
 from kechuang.web.security import csrf_token
 from kechuang.web.templating import CSRF_PLACEHOLDER
 from kechuang.web.visits import count_view
@@ -175,19 +175,22 @@ def public_page(
                 or request.method != "GET"
                 or ("session" in request.scope and "flash" in request.session)
             ):
+                if isinstance(request, Request) and request.method == "GET":
+                    with read_only():  # signed-in visitors: the same reads, just not cached
+                        return handler(*args, **kwargs)
                 return handler(*args, **kwargs)
             state = request.scope.setdefault("state", {})
             key = (request.url.path, request.url.query, str(state.get("language")))
             entry = cache.get(key, depends_on)
             if entry is not None:
                 if entry.view is not None:
-                    with tx(request):
-                        count_view(request, actor, *entry.view)
+                    count_view(request, actor, *entry.view)
                 return _respond(request, entry)
             version = cache.version(depends_on)  # before reading: a write meanwhile invalidates
             state["csrf_placeholder"] = True
             try:
-                response = handler(*args, **kwargs)
+                with read_only():  # portal pages only read (views are counted afterwards)
+                    response = handler(*args, **kwargs)
             finally:
                 state.pop("csrf_placeholder", None)
             if not isinstance(response, HTMLResponse):

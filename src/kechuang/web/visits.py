@@ -19,6 +19,7 @@ from starlette.requests import Request
 from kechuang.domain import Actor
 from kechuang.domain.visit import ResourceKind
 from kechuang.services import visits
+from kechuang.services.context import after_transaction, read_only
 
 BOT_USER_AGENT = re.compile(
     r"bot|crawl|spider|slurp|baiduspider|bingpreview|yandex|sogou|360spider|bytespider|"
@@ -42,9 +43,10 @@ def visitor_hash(secret: str, day: dt.date, address: str, user_agent: str) -> st
 def count_view(
     request: Request, actor: Actor, kind: ResourceKind, resource_id: int, region_id: int | None
 ) -> bool:
-    """Record one view of a public page (inside the request's transaction); False if not counted.
+    """Count one view of a public page; False if not counted (a bot, or already stored today).
 
-    The view is also noted on the request, so a cached copy of the page counts it again."""
+    The view is written in a transaction of its own once the request's (read-only) transaction
+    has ended, and noted on the request so that a cached copy of the page counts it again."""
     request.scope.setdefault("state", {})["counted_view"] = (kind, resource_id, region_id)
     user_agent = request.headers.get("user-agent", "")
     if is_bot(user_agent):
@@ -57,17 +59,22 @@ def count_view(
     key = (day, visitor, str(kind), resource_id)
     if seen.get(key):  # this process already stored this visitor's view today
         return False
-    recorded = visits.record(
-        actor,
-        resource_kind=kind,
-        resource_id=resource_id,
-        region_id=region_id,
-        visitor_hash=visitor,
-        day=day,
-    )
-    with _COUNTED_VIEWS_LOCK:
-        seen[key] = True
-    return recorded
+
+    def record() -> None:
+        with read_only(False):
+            visits.record(
+                actor,
+                resource_kind=kind,
+                resource_id=resource_id,
+                region_id=region_id,
+                visitor_hash=visitor,
+                day=day,
+            )
+        with _COUNTED_VIEWS_LOCK:
+            seen[key] = True
+
+    after_transaction(record)
+    return True
 
 
 _COUNTED_VIEWS_KEPT = 100_000
