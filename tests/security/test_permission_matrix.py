@@ -357,6 +357,9 @@ EXPECTED: dict[str, list[tuple[str, frozenset[str]]]] = {
     # users (conflicts of interest are read from dockings the public cannot see), then by tier
     "matching.build_index": PUBLIC,
     "matching.match_text": PUBLIC,
+    # portal full-text search and autocomplete: the public index, the same for everyone
+    "search.query": PUBLIC,
+    "search.suggest": PUBLIC,
     "matching.match_demand": [("none", SIGNED)],
     # the matching workbench: the region's staff
     "workbench.open_demands": [("region", STAFF), ("none", NOBODY)],

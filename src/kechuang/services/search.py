@@ -72,7 +72,13 @@ from kechuang.services.context import action, transaction, unit_of_work
 from kechuang.services.hooks import subscribe
 from kechuang.store.database import engine_for
 
-__plumbing__ = ("changed_documents", "highlight_spans", "invalidate", "public_documents")
+__plumbing__ = (
+    "changed_documents",
+    "kind_labels",
+    "highlight_spans",
+    "invalidate",
+    "public_documents",
+)
 """Public helpers that are not service actions."""
 
 policy.rule("search.query", "anyone: the index holds only what the public may read")(policy.anyone)
