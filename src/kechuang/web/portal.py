@@ -46,6 +46,9 @@ from kechuang.web.templating import flash, language_of, render
 from kechuang.web.visits import count_view
 
 router = APIRouter()
+# Each page names, in @public_page(...), the aggregate kinds it shows: its cached copy for
+# anonymous visitors is dropped when any of them changes (a page shows only what its service
+# calls load; the region list of the filter boxes makes every page depend on "region").
 
 PAGE_SIZE = 20
 ActorDep = Annotated[Actor, Depends(current_actor)]
@@ -183,7 +186,7 @@ def _enum_options(
 
 
 @router.get("/")
-@public_page()
+@public_page("demand", "expert", "achievement", "organisation", "region")
 def home(request: Request, actor: ActorDep) -> Response:
     """The portal's front page: search box, sections and the latest published demands."""
     with tx(request):
@@ -202,7 +205,7 @@ def home(request: Request, actor: ActorDep) -> Response:
 
 
 @router.get("/demands")
-@public_page()
+@public_page("demand", "region")
 def demand_list(request: Request, actor: ActorDep) -> Response:
     """Published demands: teasers for everyone (title, industry, region, tier)."""
     query = request.query_params
@@ -238,7 +241,7 @@ def demand_list(request: Request, actor: ActorDep) -> Response:
 
 
 @router.get("/demands/{demand_id}")
-@public_page()
+@public_page("demand", "region")
 def demand_detail(request: Request, demand_id: int, actor: ActorDep) -> Response:
     """A demand: the teaser, plus the details when the tier allows them for this visitor."""
     with tx(request):
@@ -280,7 +283,7 @@ def accept_nda(request: Request, demand_id: int, actor: ActorDep) -> Response:
 
 
 @router.get("/achievements")
-@public_page()
+@public_page("achievement", "region")
 def achievement_list(request: Request, actor: ActorDep) -> Response:
     """Technology achievements with TRL, transfer modes and asking price."""
     query = request.query_params
@@ -332,7 +335,7 @@ def _enum_or_none(enum: type[Any], value: str | None) -> Any:
 
 
 @router.get("/achievements/{achievement_id}")
-@public_page()
+@public_page("achievement", "region")
 def achievement_detail(request: Request, achievement_id: int, actor: ActorDep) -> Response:
     """One achievement."""
     with tx(request):
@@ -350,7 +353,7 @@ def achievement_detail(request: Request, achievement_id: int, actor: ActorDep) -
 
 
 @router.get("/experts")
-@public_page()
+@public_page("expert", "region")
 def expert_list(request: Request, actor: ActorDep) -> Response:
     """Experts by discipline and industry; private contact data is never shown on the portal."""
     query = request.query_params
@@ -386,7 +389,7 @@ def expert_list(request: Request, actor: ActorDep) -> Response:
 
 
 @router.get("/experts/{expert_id}")
-@public_page()
+@public_page("expert", "region")
 def expert_detail(request: Request, expert_id: int, actor: ActorDep) -> Response:
     """An expert's public profile and works (no contact data)."""
     with tx(request):
@@ -451,7 +454,7 @@ def _organisation_list(request: Request, actor: Actor, section: OrgSection) -> R
 
 
 def _section_handler(section: OrgSection) -> Callable[[Request, Actor], Response]:
-    @public_page()
+    @public_page("organisation", "region")
     def handler(request: Request, actor: ActorDep) -> Response:
         return _organisation_list(request, actor, section)
 
@@ -469,7 +472,7 @@ for _section in ORG_SECTIONS.values():
 
 
 @router.get("/organisations/{organisation_id}")
-@public_page()
+@public_page("organisation", "region")
 def organisation_detail(request: Request, organisation_id: int, actor: ActorDep) -> Response:
     """One organisation."""
     with tx(request):
@@ -532,7 +535,7 @@ def _kind_year_list(
 
 
 @router.get("/events")
-@public_page()
+@public_page("event", "docking", "region")
 def event_list(request: Request, actor: ActorDep) -> Response:
     """Docking events, roadshows, trainings and forums."""
     return _kind_year_list(
@@ -549,7 +552,7 @@ def event_list(request: Request, actor: ActorDep) -> Response:
 
 
 @router.get("/events/{event_id}")
-@public_page()
+@public_page("event", "docking", "region")
 def event_detail(request: Request, event_id: int, actor: ActorDep) -> Response:
     """One event with its participants and trainee count."""
     with tx(request):
@@ -560,7 +563,7 @@ def event_detail(request: Request, event_id: int, actor: ActorDep) -> Response:
 
 
 @router.get("/honours")
-@public_page()
+@public_page("honour_list", "region")
 def honour_list(request: Request, actor: ActorDep) -> Response:
     """Published honour lists (新锐企业榜, 融通创新组织榜, 先导技术榜, 技术经理人先锋榜)."""
     return _kind_year_list(
@@ -576,7 +579,7 @@ def honour_list(request: Request, actor: ActorDep) -> Response:
 
 
 @router.get("/honours/{honour_list_id}")
-@public_page()
+@public_page("honour_list", "region")
 def honour_detail(request: Request, honour_list_id: int, actor: ActorDep) -> Response:
     """One honour list with its ranked entries."""
     with tx(request):
