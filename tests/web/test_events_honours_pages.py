@@ -10,7 +10,16 @@ import re
 from fastapi.testclient import TestClient
 from web_world import WebWorld, sign_in
 
-from kechuang.domain import Actor, Expert, HonourListStatus, Work
+from kechuang.domain import (
+    Actor,
+    Expert,
+    HonourList,
+    HonourListKind,
+    HonourListStatus,
+    Nomination,
+    Work,
+)
+from kechuang.domain.honour import NomineeKind
 from kechuang.services import events, experts, honours, transaction
 
 SYSTEM = Actor.system("test")
@@ -363,3 +372,51 @@ def test_nomination_is_refused_outside_the_region_and_after_nominations_close(
     assert refused.status_code == 403
     with transaction():
         assert honours.get(SYSTEM, list_id).nominations == []
+
+
+def test_honour_list_pages_send_no_query_per_list(client: TestClient, web_world: WebWorld) -> None:
+    """Statements for the operator's lists and the reviewer's page with one list under review,
+    then with thirteen: the count must not grow with the lists shown (children load in batches)."""
+    from test_query_budgets import StatementCounter  # noqa: PLC0415 - the budgets' own counter
+
+    def add_lists(count: int) -> None:
+        with transaction():
+            for i in range(count):
+                created = honours.create(
+                    SYSTEM,
+                    HonourList(
+                        kind=HonourListKind.EMERGING_ENTERPRISES,
+                        year=2030,
+                        title=f"榜单{i}",
+                        region_id=web_world.region_a,
+                    ),
+                )
+                nominated = honours.nominate(
+                    SYSTEM,
+                    created.id or 0,
+                    Nomination(
+                        nominee_kind=NomineeKind.ORGANISATION,
+                        nominee_id=web_world.enterprise_a,
+                        nominee_name="甲化工（演示）",
+                    ),
+                )
+                honours.open_round(SYSTEM, nominated.id or 0, 1, [web_world.expert_a])
+
+    operator = client
+    sign_in(operator, "op_a")
+    reviewer = TestClient(client.app)
+    sign_in(reviewer, "exp_a")
+    counter = StatementCounter(str(client.app.state.settings.database_url))  # type: ignore[attr-defined]
+
+    def count(browser: TestClient, path: str) -> int:
+        with counter.counting():
+            assert browser.get(path).status_code == 200
+        return counter.count
+
+    add_lists(1)
+    before = (count(operator, "/operator/honours"), count(reviewer, "/expert/reviews"))
+    add_lists(12)
+    after = (count(operator, "/operator/honours"), count(reviewer, "/expert/reviews"))
+    assert min(before) > 0
+    assert after == before
+    assert reviewer.get("/expert/reviews").text.count('data-testid="review-') == 13
