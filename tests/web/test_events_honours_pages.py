@@ -420,3 +420,22 @@ def test_honour_list_pages_send_no_query_per_list(client: TestClient, web_world:
     assert min(before) > 0
     assert after == before
     assert reviewer.get("/expert/reviews").text.count('data-testid="review-') == 13
+
+
+def test_an_admin_chooses_the_region_and_errors_come_in_english(
+    client: TestClient, web_world: WebWorld
+) -> None:
+    token = sign_in(client, "admin")
+    form = client.get("/operator/events/new")
+    assert 'name="region_id"' in form.text
+    client.cookies.set("lang", "en")
+    client.get("/?lang=en")
+    backwards = _plan(client, token, region_id=str(web_world.region_b), ends_on="2030-05-01")
+    assert backwards.status_code == 422
+    assert "the end date is before the start date" in backwards.text
+    assert "Check the dates" in backwards.text
+    created = _plan(client, token, region_id=str(web_world.region_b))
+    assert created.status_code == 303
+    with transaction():
+        event = events.get(SYSTEM, _location_id(created, "/operator/events/"))
+    assert event.region_id == web_world.region_b

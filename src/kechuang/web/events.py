@@ -32,7 +32,7 @@ from kechuang.domain import (
 )
 from kechuang.domain import codes as code_lists
 from kechuang.match.engine import MatchIndex
-from kechuang.services import demands, dockings, events, experts, organisations
+from kechuang.services import demands, dockings, events, experts, organisations, regions
 from kechuang.services.search_index import SearchIndex
 from kechuang.web import i18n
 from kechuang.web.deps import require_roles, tx
@@ -192,10 +192,16 @@ def _form_page(
     region_id = operator_region(actor, request)
     with tx(request):
         organisers = _organiser_options(actor, region_id)
+        choices = (
+            regions.list(actor, limit=200).items
+            if actor.role is Role.NATIONAL_ADMIN and region_id is None
+            else []
+        )
     return render(
         request,
         "operator/events_form.html",
         {
+            "regions": choices,
             "values": values,
             "errors": errors,
             "kinds": [(k.value, label(k, language_of(request).short)) for k in EventKind],
@@ -268,10 +274,15 @@ def new_event(request: Request, actor: Operator) -> Response:
 @router.post("/operator/events/new")
 async def create_event(request: Request, actor: Operator) -> Response:
     """Plan the event; on bad input show the form again with the reasons (nothing stored)."""
-    values = _form_values(await request.form())
+    form = await request.form()
+    values = _form_values(form)
     region_id = operator_region(actor, request)
     language = language_of(request)
     try:
+        if region_id is None:  # a national admin chooses the region on the form
+            chosen = _ids(form, "region_id")
+            region_id = chosen[0] if chosen else None
+            values["region_id"] = str(region_id or "")
         changes = _event_changes(values)
         event = validate(Event, {"region_id": region_id, **changes})
         with tx(request):
@@ -374,6 +385,7 @@ def _detail_page(
             "industry_options": industry_options(),
             "industry_names": dict(industry_options()),
             "organisers": organisers,
+            "org_kinds": {k.value: label(k, language.short) for k in OrganisationKind},
         },
         status_code=status_code,
     )
