@@ -39,7 +39,8 @@ def world(database_url: str, system: Actor) -> dict[str, int]:
     with transaction():
         lanzhou = regions.create(system, Region(name="兰州新区", kind="new_area")).id
         other = regions.create(system, Region(name="白银", kind="city")).id
-        assert lanzhou is not None and other is not None
+        assert lanzhou is not None
+        assert other is not None
         society = organisations.create(
             system,
             Organisation(
@@ -130,7 +131,8 @@ def test_search_page_total_and_facets_of_the_filtered_hit_set(world: dict[str, i
         h.entity_id for h in service.search(PUBLIC, source, "燃料电池", k=4).hits
     ]
     hit = local.hits[0]
-    assert hit.works and "燃料电池" in hit.matched_terms  # evidence travels with every hit
+    assert hit.works
+    assert "燃料电池" in hit.matched_terms
     assert source.mode == "lexical"
 
 
@@ -156,7 +158,8 @@ def test_changes_are_searchable_right_after_commit(
         )
         found = service.search(PUBLIC, source, "钙钛矿")
         assert found.total == 1
-        assert source.last_report is not None and source.last_report.added == 1
+        assert source.last_report is not None
+        assert source.last_report.added == 1
         achievements.update(system, world["draft"], {"status": AchievementStatus.PUBLISHED})
         assert service.search(PUBLIC, source, "草稿").total == 1
         organisations.archive(system, world["lab"])

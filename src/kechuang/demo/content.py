@@ -182,6 +182,27 @@ LANZHOU_ASSOCIATION = RealOrganisation(
     "2022年成立，负责新区“科创中国”试点工作。",
 )
 
+SOCIETY_DISCIPLINES: dict[str, tuple[str, ...]] = {
+    "中国化工学会": ("530",),
+    "中国检验检测学会": ("410",),
+    "中国机械工程学会": ("460",),
+    "中国材料研究学会": ("430",),
+    "中国汽车工程学会": ("580",),
+    "中国可再生能源学会": ("480",),
+    "甘肃省化工学会": ("530",),
+    "甘肃省机械工程学会": ("460",),
+    "甘肃省药学会": ("350",),
+    "甘肃省汽车工程学会": ("580",),
+    "中国药学会": ("350",),
+    "中国化学会": ("150",),
+    "中国电工技术学会": ("470",),
+    "中国金属学会": ("450",),
+    "中国仪器仪表学会": ("460",),
+    "中国环境科学学会": ("610",),
+}
+"""GB/T 13745 level-1 discipline of each real society (its field), so that demands reach the
+societies through discipline routing (the matching engine) as a 科协 operator would."""
+
 REAL_ORGANISATIONS: tuple[RealOrganisation, ...] = (
     LANBAI_INSTITUTE,
     GANSU_CONSTRUCTION_HEAVY,

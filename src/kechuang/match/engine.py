@@ -39,8 +39,13 @@ BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 MetadataValue = str | Sequence[str]
 Filters = Mapping[str, str | Collection[str]]
+Routing = Mapping[str, Mapping[str, float]]
+"""A query's routing: facet key (``discipline``, ``industry``) -> code -> probability."""
 
 INDEX_FORMAT = 1
+ROUTING_WEIGHT = 0.5
+"""Weight of the routing affinity relative to the query's best fused text score (see
+:meth:`MatchIndex.routing_bonus`)."""
 MAX_MATCHED_TERMS = 12
 """Matched terms shown per work and per hit: the rarest first (the informative ones)."""
 _RECORDS_FILE = "records.json"
@@ -98,12 +103,18 @@ class Hit:
     aggregation: str
     works: tuple[WorkEvidence, ...]
     matched_terms: tuple[str, ...]
+    routing: float = 0.0
+    """Routing affinity in [0, 1]: the probability mass the query's discipline/industry routing
+    puts on this entity's codes (0 when the query was not routed)."""
+    routed_codes: tuple[str, ...] = ()
+    """The entity's codes the routing matched, as ``facet:code`` (``discipline:530``)."""
 
     def components(self) -> dict[str, float | str]:
         """The score's parts, as shown to operators."""
         return {
             "lexical": self.lexical,
             "semantic": self.semantic,
+            "routing": self.routing,
             "fused": self.score,
             "fusion": self.fusion,
             "aggregation": self.aggregation,
@@ -481,12 +492,16 @@ class MatchIndex:
         aggregation: AggregationName = AggregationName.MAX,
         candidates: int = 200,
         evidence: int = 3,
+        routing: Routing | None = None,
+        routing_weight: float = ROUTING_WEIGHT,
     ) -> list[Hit]:
         """Top-``k`` entities for ``text`` with evidence.
 
         ``filters`` select entities by facet (``{"region": "lanzhou", "kind": "expert"}``),
         ``work_filters`` select works; ``exclude`` removes entities (conflicts of interest). An
-        entity's score aggregates the scores of its works found among the candidates.
+        entity's score aggregates the scores of its works found among the candidates. With
+        ``routing`` (the query's discipline/industry probabilities) an affinity bonus is added
+        (:meth:`routing_bonus`), and entities reached only through their codes become candidates.
         """
         entity_filters = dict(filters or {})
         if kind is not None:
@@ -502,7 +517,47 @@ class MatchIndex:
             fusion=fusion,
             evidence=evidence,
             entities=entities,
+            routing=routing,
+            routing_weight=routing_weight,
         )
+
+    def routing_affinity(self, routing: Routing) -> tuple[FloatArray, list[list[str]]]:
+        """Per entity, the probability mass ``routing`` puts on its codes, and those codes.
+
+        For each facet key the entity's affinity is the summed probability of its codes (facet
+        values carry every code prefix, so a resource coded at level 3 matches a level-1 route),
+        capped at 1; disciplines and industries are alternatives, so the larger one counts.
+        Costs the postings of the routed codes only (pass the top few codes, not all).
+        """
+        affinity = np.zeros(len(self.entities), dtype=np.float32)
+        matched: dict[int, list[str]] = defaultdict(list)
+        for key, codes in routing.items():
+            per_key = np.zeros(len(self.entities), dtype=np.float32)
+            postings = self._entity_postings.postings.get(key, {})
+            for code, probability in codes.items():
+                rows = postings.get(str(code))
+                if rows is None or probability <= 0:
+                    continue
+                per_key[rows] += np.float32(probability)
+                for row in rows.tolist():
+                    matched[row].append(f"{key}:{code}")
+            np.maximum(affinity, np.minimum(per_key, 1.0), out=affinity)
+        return affinity, [matched.get(row, []) for row in range(len(self.entities))]
+
+    @staticmethod
+    def routing_bonus(
+        affinity: FloatArray, fused: FloatArray, weight: float = ROUTING_WEIGHT
+    ) -> FloatArray:
+        """``weight · affinity · best``, ``best`` the query's best fused work score (1 if none).
+
+        Scale-free: whatever the fusion's units (RRF's 1/(60+rank), z-scores), an entity with full
+        affinity gains ``weight`` times the best text match — enough to lift a society of the
+        routed discipline into view without overriding a clear textual match.
+        """
+        positive = fused[np.isfinite(fused) & (fused > 0)]
+        best = float(positive.max()) if positive.size else 1.0
+        bonus: FloatArray = (weight * best * affinity).astype(np.float32)
+        return bonus
 
     def search(
         self,
@@ -558,6 +613,8 @@ class MatchIndex:
         fusion: FusionName | Fusion = FusionName.RRF,
         candidates: int = 200,
         evidence: int = 3,
+        routing: Routing | None = None,
+        routing_weight: float = ROUTING_WEIGHT,
     ) -> dict[str, list[Hit]]:
         """Top-``k`` per group of entity kinds (``{"expert": ["expert"], "org": [...]}``).
 
@@ -582,6 +639,8 @@ class MatchIndex:
                 fusion=fusion,
                 evidence=evidence,
                 entities=group_mask,
+                routing=routing,
+                routing_weight=routing_weight,
             )
         return found
 
@@ -636,9 +695,19 @@ class MatchIndex:
         fusion: FusionName | Fusion,
         evidence: int,
         entities: BoolArray | None,
+        routing: Routing | None = None,
+        routing_weight: float = ROUTING_WEIGHT,
     ) -> list[Hit]:
         aggregate = AGGREGATIONS[aggregation]
-        ranked = self._rank_entities(scores, k=k, aggregation=aggregation, entities=entities)
+        affinity: FloatArray | None = None
+        routed: list[list[str]] = []
+        bonus: FloatArray | None = None
+        if routing:
+            affinity, routed = self.routing_affinity(routing)
+            bonus = self.routing_bonus(affinity, scores.fused, routing_weight)
+        ranked = self._rank_entities(
+            scores, k=k, aggregation=aggregation, entities=entities, bonus=bonus
+        )
         query_terms = set(self.analyzer.tokens(text))
         fusion_name = fusion.value if isinstance(fusion, FusionName) else type(fusion).__name__
         orders = [
@@ -661,14 +730,17 @@ class MatchIndex:
             works = tuple(self._evidence(scores, p, matched[p]) for p in order)
             semantic = scores.semantic[positions]
             entity = self.entities[entity_row]
+            has_works = len(positions) > 0
             hits.append(
                 Hit(
                     entity_id=entity.id,
                     kind=entity.kind,
                     name=entity.name,
                     score=float(score),
-                    lexical=aggregate(scores.lexical[positions]),
-                    semantic=aggregate(semantic) if np.isfinite(semantic).all() else 0.0,
+                    lexical=aggregate(scores.lexical[positions]) if has_works else 0.0,
+                    semantic=(
+                        aggregate(semantic) if has_works and np.isfinite(semantic).all() else 0.0
+                    ),
                     fusion=fusion_name,
                     aggregation=aggregation.value,
                     works=works,
@@ -677,6 +749,8 @@ class MatchIndex:
                             {term for work in works for term in work.matched_terms}
                         )[:MAX_MATCHED_TERMS]
                     ),
+                    routing=float(affinity[entity_row]) if affinity is not None else 0.0,
+                    routed_codes=tuple(routed[entity_row]) if routed else (),
                 )
             )
         return hits
@@ -688,12 +762,14 @@ class MatchIndex:
         k: int,
         aggregation: AggregationName,
         entities: BoolArray | None,
+        bonus: FloatArray | None = None,
     ) -> list[tuple[float, int, list[int]]]:
         """Best ``k`` (score, entity row, candidate positions), by score then entity row.
 
         Vectorised over (candidate, owner) pairs; ``max`` (the default) is aggregated in numpy,
         other aggregations per entity. Same result as grouping in Python, at a fraction of the
-        cost when hundreds of candidates are in play.
+        cost when hundreds of candidates are in play. ``bonus`` (per entity row) is added to the
+        aggregated score; allowed entities with a bonus but no candidate work rank on it alone.
         """
         aggregate = AGGREGATIONS[aggregation]
         rows = scores.works
@@ -708,10 +784,13 @@ class MatchIndex:
         if entities is not None:
             keep = entities[owners]
             positions, owners = positions[keep], owners[keep]
-        if owners.size == 0:
+        if owners.size == 0 and bonus is None:
             return []
         unique, inverse = np.unique(owners, return_inverse=True)
-        if aggregation is AggregationName.MAX:
+        totals: npt.NDArray[np.floating[Any]]
+        if unique.size == 0:
+            totals = np.zeros(0, dtype=np.float32)
+        elif aggregation is AggregationName.MAX:
             totals = np.full(unique.size, -np.inf, dtype=np.float32)
             np.maximum.at(totals, inverse, scores.fused[positions])
         else:
@@ -720,6 +799,17 @@ class MatchIndex:
             totals = np.asarray(
                 [aggregate(scores.fused[group]) for group in groups], dtype=np.float64
             )
+        if bonus is not None:
+            totals = totals + bonus[unique]
+            reached = bonus > 0
+            if entities is not None:
+                reached &= entities
+            reached[unique] = False
+            extra = np.flatnonzero(reached).astype(np.int64)
+            unique = np.concatenate([unique.astype(np.int64), extra])
+            totals = np.concatenate([totals, bonus[extra].astype(totals.dtype)])
+        if unique.size == 0:
+            return []
         best = np.lexsort((unique, -totals))[:k]
         return [
             (

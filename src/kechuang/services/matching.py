@@ -11,6 +11,7 @@ achievement is its own text.
 from __future__ import annotations
 
 import builtins
+import threading
 from dataclasses import dataclass
 
 from kechuang.domain import (
@@ -30,13 +31,14 @@ from kechuang.match.conflicts import (
     same_organisation,
 )
 from kechuang.match.embedding import Embedder, cached_embedder
-from kechuang.match.engine import Hit, MatchIndex
+from kechuang.match.engine import ROUTING_WEIGHT, Hit, MatchIndex
+from kechuang.match.routing.router import CodeListRouter, Route, Taxonomy
 from kechuang.match.scale.records import NATIONAL, demand_text, documents, entity_id
 from kechuang.match.settings import MatchSettings, get_settings
 from kechuang.services import achievements, demands, dockings, experts, organisations, policy
 from kechuang.services.context import action
 
-__plumbing__ = ("documents", "demand_text", "entity_id")
+__plumbing__ = ("documents", "demand_text", "entity_id", "route_text")
 """Public helpers that are not service actions (pure functions over domain records)."""
 
 KINDS: dict[str, tuple[str, ...]] = {
@@ -44,6 +46,25 @@ KINDS: dict[str, tuple[str, ...]] = {
     "org": ("organisation", *(kind.value for kind in OrganisationKind)),
     "achievement": ("achievement",),
 }
+_SOCIETIES = (
+    OrganisationKind.NATIONAL_SOCIETY,
+    OrganisationKind.PROVINCIAL_SOCIETY,
+    OrganisationKind.SOCIETY_SERVICE_STATION,
+)
+PARTNER_GROUPS: dict[str, tuple[str, ...]] = {
+    "expert": ("expert",),
+    "society": tuple(kind.value for kind in _SOCIETIES),
+    "org": tuple(
+        kind.value
+        for kind in OrganisationKind
+        if kind is not OrganisationKind.ENTERPRISE and kind not in _SOCIETIES
+    ),
+    "achievement": ("achievement",),
+}
+"""What a demand is docked with, one ranked list each: experts; societies (学会) and their
+service stations, which serve a whole discipline and are reached mostly through the demand's
+routed disciplines; other organisations that serve (labs, universities, workstations … — not
+other enterprises); achievements."""
 """CLI/API kind names -> entity kinds in the index (a persisted index may store an
 organisation under its own kind: society, lab …)."""
 
@@ -51,6 +72,61 @@ policy.rule("matching.build_index", "anyone: the index holds only what the publi
     policy.anyone
 )
 policy.rule("matching.match_text", "anyone: public records only")(policy.anyone)
+policy.rule("matching.route_demand", "whoever may read the demand (checked by demands.get)")(
+    policy.anyone
+)
+
+ROUTING_LEVELS: dict[Taxonomy, int] = {Taxonomy.DISCIPLINE: 1, Taxonomy.INDUSTRY: 2}
+"""Router level per code list: GB/T 13745 一级学科 (62), GB/T 4754 大类 (97)."""
+ROUTING_FACETS: dict[Taxonomy, str] = {
+    Taxonomy.DISCIPLINE: "discipline",
+    Taxonomy.INDUSTRY: "industry",
+}
+ROUTING_TOP = 5
+"""Routed codes per code list that take part in matching (the rest carry little mass)."""
+
+_ROUTERS: dict[Taxonomy, CodeListRouter] = {}
+_ROUTERS_LOCK = threading.Lock()
+
+
+def _router(taxonomy: Taxonomy) -> CodeListRouter:
+    """The code-list router, fitted once per process (under a second, from shipped lists)."""
+    with _ROUTERS_LOCK:
+        router = _ROUTERS.get(taxonomy)
+        if router is None:
+            router = CodeListRouter(taxonomy, ROUTING_LEVELS[taxonomy]).fit()
+            _ROUTERS[taxonomy] = router
+        return router
+
+
+@dataclass(frozen=True)
+class TextRouting:
+    """A text's most probable disciplines and industries, each with the router's confidence."""
+
+    disciplines: list[Route]
+    industries: list[Route]
+
+    def as_query(self) -> dict[str, dict[str, float]]:
+        """The matching feature: facet key -> routed code -> probability."""
+        return {
+            ROUTING_FACETS[Taxonomy.DISCIPLINE]: {r.code: r.confidence for r in self.disciplines},
+            ROUTING_FACETS[Taxonomy.INDUSTRY]: {r.code: r.confidence for r in self.industries},
+        }
+
+
+def route_text(text: str, top_k: int = ROUTING_TOP) -> TextRouting:
+    """Classify a text into GB/T 13745 disciplines and GB/T 4754 industries (pure, no data)."""
+    return TextRouting(
+        disciplines=_router(Taxonomy.DISCIPLINE).route([text], top_k)[0],
+        industries=_router(Taxonomy.INDUSTRY).route([text], top_k)[0],
+    )
+
+
+@action("matching.route_demand")
+def route_demand(actor: Actor, demand_id: int, *, top_k: int = 3) -> TextRouting:
+    """Suggested disciplines and industries of a demand, for the operator (with confidence)."""
+    policy.require(actor, "matching.route_demand")
+    return route_text(demand_text(demands.get(actor, demand_id)), top_k)
 
 
 def _may_match_demand(actor: Actor, _subject: object = None) -> bool:
@@ -112,6 +188,10 @@ class DemandMatches:
     demand: Demand
     hits: list[Hit]
     conflicts: dict[str, list[Conflict]]
+    routing: TextRouting | None = None
+    """The demand's routed disciplines and industries (``None`` when routing was off)."""
+    by_group: dict[str, list[Hit]] | None = None
+    """Top-``k`` per group when ``groups`` were asked for (``hits`` is then their union)."""
 
 
 _TARGET_KINDS = {
@@ -185,20 +265,46 @@ def match_demand(
     kind: str | None = None,
     k: int = 10,
     region_id: int | None = None,
+    routing: bool = True,
+    routing_weight: float = ROUTING_WEIGHT,
+    groups: dict[str, tuple[str, ...]] | None = None,
 ) -> DemandMatches:
     """Recommendations for a demand, conflicts of interest excluded inside retrieval.
 
-    ``region_id`` keeps the region's resources and national ones (no region).
+    ``region_id`` keeps the region's resources and national ones (no region). ``groups`` (e.g.
+    :data:`PARTNER_GROUPS`) asks for one top-``k`` list per group of entity kinds. With ``routing``
+    the demand's text is classified into disciplines and industries and each candidate's
+    affinity (the probability on its own codes) is added to its score, so a society or lab of
+    the routed discipline is recommended even when no word matches.
     """
     policy.require(actor, "matching.match_demand")
     demand = demands.get(actor, demand_id)
     conflicts = _conflicts(actor, demand)
     filters = {"region": (str(region_id), NATIONAL)} if region_id is not None else {}
+    text = demand_text(demand)
+    routed = route_text(text) if routing else None
+    routing_query = routed.as_query() if routed is not None else None
+    if groups is not None:
+        by_group = index.top_by_kind(
+            text,
+            groups,
+            k=k,
+            filters=filters,
+            exclude=set(conflicts),
+            routing=routing_query,
+            routing_weight=routing_weight,
+        )
+        merged = sorted(
+            (hit for hits in by_group.values() for hit in hits), key=lambda hit: -hit.score
+        )
+        return DemandMatches(demand, merged, conflicts, routed, by_group)
     hits = index.query(
-        demand_text(demand),
+        text,
         k=k,
         kind=KINDS[kind] if kind else None,
         filters=filters,
         exclude=set(conflicts),
+        routing=routing_query,
+        routing_weight=routing_weight,
     )
-    return DemandMatches(demand=demand, hits=hits, conflicts=conflicts)
+    return DemandMatches(demand=demand, hits=hits, conflicts=conflicts, routing=routed)

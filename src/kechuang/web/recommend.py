@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kechuang.domain import Actor, Demand, DockingTargetKind, OrganisationKind
+from kechuang.domain import Actor, Demand, DockingTargetKind
+from kechuang.match.scale.records import code_names, demand_text
 from kechuang.services import achievements, experts, matching, organisations
 from kechuang.services.search_index import SearchIndex
 from kechuang.web.i18n import N_
@@ -153,41 +154,57 @@ _TARGETS = {
 }
 
 
+_CODE_LISTS = {"discipline": "GB/T 13745", "industry": "GB/T 4754"}
+
+
+def _routed_lines(
+    routed_codes: Iterable[str], confidence: dict[str, dict[str, float]]
+) -> list[str]:
+    """Evidence lines for the codes through which the demand's routing reached a candidate."""
+    lines = []
+    for routed in routed_codes:
+        facet, _, code = routed.partition(":")
+        names = code_names([code])
+        probability = confidence.get(facet, {}).get(code, 0.0)
+        lines.append(
+            f"{_CODE_LISTS.get(facet, facet)} {code} {names[0] if names else ''}"
+            f" ({probability:.2f})".replace("  ", " ")
+        )
+    return lines
+
+
 def engine_recommendations(
     source: SearchIndex, actor: Actor, demand: Demand, *, limit: int
 ) -> list[Recommendation]:
-    """The engine's hits for the demand, top ``limit`` per kind, enterprises left out."""
-    enterprises = {
-        org.id
-        for org in organisations.all_in_region(
-            actor, demand.region_id, kinds=[OrganisationKind.ENTERPRISE]
-        )
-    }
+    """The engine's hits for the demand: top ``limit`` experts, serving organisations (not other
+    enterprises) and achievements, each list ranked on its own."""
     assert demand.id is not None
     matches = matching.match_demand(
-        actor, source.index(), demand.id, k=limit * 6, region_id=demand.region_id
+        actor,
+        source.index(),
+        demand.id,
+        k=limit,
+        region_id=demand.region_id,
+        groups=matching.PARTNER_GROUPS,
     )
+    confidence = matches.routing.as_query() if matches.routing is not None else {}
     results: list[Recommendation] = []
-    per_kind: dict[DockingTargetKind, int] = {}
-    for hit in matches.hits:
+    for hit in [hit for hits in (matches.by_group or {}).values() for hit in hits]:
         prefix, _, raw_id = str(hit.entity_id).partition(":")
         target = _TARGETS.get(prefix)
         if target is None or not raw_id.isdigit():
             continue
         target_id = int(raw_id)
-        if target is DockingTargetKind.ORGANISATION and target_id in enterprises:
-            continue
-        if per_kind.get(target, 0) >= limit:
-            continue
-        per_kind[target] = per_kind.get(target, 0) + 1
         evidence = [
             f"{work.title} — BM25 {work.lexical:.2f}"
             + (f", {'、'.join(work.matched_terms[:6])}" if work.matched_terms else "")
             for work in hit.works[:3]
         ]
+        evidence.extend(_routed_lines(hit.routed_codes, confidence))
         components = (
             (N_("Lexical score (BM25)"), f"{hit.lexical:.2f}"),
             (N_("Semantic score"), f"{hit.semantic:.2f}"),
+            (N_("Discipline/industry affinity"), f"{hit.routing:.2f}"),
             (N_("Aggregation over works"), str(hit.aggregation)),
         )
         results.append(
@@ -222,3 +239,17 @@ def recommend(
         else:
             return Recommendations(items, "matching", mode)
     return Recommendations(simple_recommendations(actor, demand, limit=limit), "simple")
+
+
+def suggested_codes(demand_list: Iterable[Demand]) -> dict[int, matching.TextRouting]:
+    """Disciplines and industries suggested from each demand's text, with confidence (for the
+    operator's review; a hint, never written to the demand)."""
+    found: dict[int, matching.TextRouting] = {}
+    for demand in demand_list:
+        if demand.id is None:
+            continue
+        try:
+            found[demand.id] = matching.route_text(demand_text(demand), 3)
+        except Exception:  # routing is a hint: its failure must not take the review page down
+            log.exception("routing failed for demand %s", demand.id)
+    return found

@@ -53,7 +53,7 @@ from kechuang.services import (
 from kechuang.web import i18n, mail
 from kechuang.web.deps import require_roles, tx
 from kechuang.web.portal import discipline_text, industry_text
-from kechuang.web.recommend import recommend
+from kechuang.web.recommend import recommend, suggested_codes
 from kechuang.web.templating import flash, language_of, render
 
 router = APIRouter()
@@ -667,7 +667,11 @@ def review_queue(request: Request, actor: Operator) -> Response:
     return render(
         request,
         "operator/review.html",
-        {"demands": page.items, "industry_text": industry_text},
+        {
+            "demands": page.items,
+            "industry_text": industry_text,
+            "routes": suggested_codes(page.items),
+        },
     )
 
 
