@@ -1,5 +1,9 @@
+import unicodedata
 from pathlib import Path
 
+import pytest
+
+from kechuang.match.engine import Entity, MatchIndex, Work
 from kechuang.match.text import Analyzer, AnalyzerConfig
 
 
@@ -46,3 +50,54 @@ def test_domain_dictionary_comes_from_the_shipped_code_lists() -> None:
 def test_empty_and_punctuation_only_texts_give_no_tokens() -> None:
     assert Analyzer().tokens("") == []
     assert Analyzer().tokens("，。！？ ... ---") == []
+
+
+REFERENCE = Path("/work/shared/reference/lanzhou-new-area-2024-08-27.txt")
+
+
+def test_simplified_chinese_passes_folding_unchanged() -> None:
+    """tw2sp on a whole text rewrote simplified words (新增 -> 添加, 程序 -> 进程)."""
+    analyzer = Analyzer()
+    simplified = "新增软件功能，修改计算机程序；数据库与信息网络，打印机驱动，兰州新区科创中国"
+    assert analyzer.fold(simplified) == unicodedata.normalize("NFKC", simplified)
+    assert {"新增", "程序"} <= set(analyzer.tokens(simplified))
+    # traditional clauses still get Taiwan phrasing folded, even next to simplified ones
+    assert analyzer.fold("軟體網路，資料庫；新增程序") == "软件网络,数据库;新增程序"
+
+
+def test_indexes_saved_before_phrase_folding_keep_their_analysis() -> None:
+    state = Analyzer().to_dict()
+    del state["config"]["traditional_phrases"]
+    state["config"]["opencc_config"] = "tw2sp"
+    old = Analyzer.from_dict(state)
+    assert old.config.traditional_phrases is None
+    assert old.fold("新增") == "添加"  # exactly what that index was built with
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason="shared reference text not present")
+def test_the_lanzhou_report_in_traditional_characters_matches_simplified_profiles() -> None:
+    report = REFERENCE.read_text(encoding="utf-8")
+    sentence = next(line for line in report.splitlines() if "院士專家工作站" in line)
+    profile = Work(
+        "p",
+        "院士专家工作站与协同创新基地建设，促进科技成果转化，推动兰州新区经济高质量发展",
+        "工作站",
+        ("station",),
+    )
+    unrelated = Work("u", "马铃薯淀粉加工与废水处理", "淀粉", ("starch",))
+    index = MatchIndex.build(
+        [profile, unrelated], [Entity("station", "organisation"), Entity("starch", "expert")]
+    )
+    hits = index.query(sentence, k=2)
+    assert hits[0].entity_id == "station"
+    assert {"院士", "工作站", "成果转化"} & set(hits[0].matched_terms)
+    assert "starch" not in {hit.entity_id for hit in hits}
+
+
+def test_explanations_show_the_query_words_not_stems() -> None:
+    work = Work("w", "Manufacturers of membrane electrodes", "MEA", ("e",))
+    index = MatchIndex.build([work], [Entity("e", "expert")])
+    hit = index.query("membranes for manufacturing", k=1)[0]
+    assert set(hit.matched_terms) == {"membranes", "manufacturing"}
+    assert set(hit.works[0].matched_terms) == {"membranes", "manufacturing"}
+    assert Analyzer().surface_map("Running runners") == {"run": "running", "runner": "runners"}

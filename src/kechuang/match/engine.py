@@ -85,6 +85,7 @@ class WorkEvidence:
     semantic: float
     fused: float
     matched_terms: tuple[str, ...]
+    """Query words found in the work, rarest first, as written in the query (not stems)."""
 
 
 @dataclass(frozen=True)
@@ -708,7 +709,8 @@ class MatchIndex:
         ranked = self._rank_entities(
             scores, k=k, aggregation=aggregation, entities=entities, bonus=bonus
         )
-        query_terms = set(self.analyzer.tokens(text))
+        surfaces = self.analyzer.surface_map(text)
+        query_terms = set(surfaces)
         fusion_name = fusion.value if isinstance(fusion, FusionName) else type(fusion).__name__
         orders = [
             sorted(positions, key=lambda p: -float(scores.fused[p]))[:evidence]
@@ -727,7 +729,7 @@ class MatchIndex:
         )
         hits = []
         for (score, entity_row, positions), order in zip(ranked, orders, strict=True):
-            works = tuple(self._evidence(scores, p, matched[p]) for p in order)
+            works = tuple(self._evidence(scores, p, matched[p], surfaces) for p in order)
             semantic = scores.semantic[positions]
             entity = self.entities[entity_row]
             has_works = len(positions) > 0
@@ -745,8 +747,9 @@ class MatchIndex:
                     aggregation=aggregation.value,
                     works=works,
                     matched_terms=tuple(
-                        self.lexical.rarity_order(
-                            {term for work in works for term in work.matched_terms}
+                        surfaces.get(term, term)
+                        for term in self.lexical.rarity_order(
+                            {term for p in order for term in matched[p]}
                         )[:MAX_MATCHED_TERMS]
                     ),
                     routing=float(affinity[entity_row]) if affinity is not None else 0.0,
@@ -820,7 +823,14 @@ class MatchIndex:
             for j in best
         ]
 
-    def _evidence(self, scores: WorkScores, position: int, matched: set[str]) -> WorkEvidence:
+    def _evidence(
+        self,
+        scores: WorkScores,
+        position: int,
+        matched: set[str],
+        surfaces: Mapping[str, str],
+    ) -> WorkEvidence:
+        """A work's components and its matched terms, shown as the query's own words."""
         work = self.works[int(scores.works[position])]
         semantic = float(scores.semantic[position])
         return WorkEvidence(
@@ -829,5 +839,8 @@ class MatchIndex:
             lexical=float(scores.lexical[position]),
             semantic=semantic if np.isfinite(semantic) else 0.0,
             fused=float(scores.fused[position]),
-            matched_terms=tuple(self.lexical.rarity_order(matched)[:MAX_MATCHED_TERMS]),
+            matched_terms=tuple(
+                surfaces.get(term, term)
+                for term in self.lexical.rarity_order(matched)[:MAX_MATCHED_TERMS]
+            ),
         )

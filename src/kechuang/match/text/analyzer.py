@@ -5,6 +5,14 @@ its wheel) -> lower case -> rjieba search-mode segmentation with a domain dictio
 -> Snowball stemming of Latin-script words (PyStemmer). A loaded index rebuilds the analyser from
 its saved config *and* its saved dictionary, so queries are analysed exactly as at build time even
 if the shipped code lists change later.
+
+Folding never rewrites simplified text: characters go through OpenCC ``t2s`` (a simplified
+character maps to itself), and only clauses that actually contain traditional characters also get
+the Taiwan phrase table (``tw2sp``: 軟體 -> 软件, 網路 -> 网络). ``tw2sp`` on a whole text would
+also "translate" simplified words into mainland phrasing (新增 -> 添加, 程序 -> 进程).
+
+:meth:`Analyzer.surface_map` keeps, for each token of a text, the word it came from, so that
+explanations show "manufacturing" rather than the stem "manufactur".
 """
 
 from __future__ import annotations
@@ -23,6 +31,8 @@ ANALYZER_FILE = "analyzer.json"
 _LATIN_WORD = re.compile(r"^[a-z0-9][a-z0-9+#.\-]*$")
 _HAS_WORD_CHAR = re.compile(r"[0-9a-z\u4e00-\u9fff]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CLAUSE = re.compile(r"([\s,.;:!?，。；：！？、（）()《》「」『』“”\"'\[\]|/]+)")
+"""Clause boundaries: traditional-only phrase conversion is applied clause by clause."""
 
 
 @dataclass(frozen=True)
@@ -30,8 +40,11 @@ class AnalyzerConfig:
     """What the analyser does; saved with the index so queries match build-time analysis."""
 
     fold_traditional: bool = True
-    opencc_config: str = "tw2sp"
-    """OpenCC conversion: ``tw2sp`` also maps Taiwan phrases (軟體 -> 软件, 網路 -> 网络)."""
+    opencc_config: str = "t2s"
+    """OpenCC character conversion applied to every text (``t2s`` leaves simplified unchanged)."""
+    traditional_phrases: str | None = "tw2sp"
+    """OpenCC phrase conversion for clauses that contain traditional characters only (軟體 ->
+    软件); ``None``: the character conversion alone (indexes saved before this option)."""
     stem_english: bool = True
     stemmer_language: str = "english"
     remove_stopwords: bool = True
@@ -74,7 +87,7 @@ class Analyzer:
         words: list[str] = self._segmenter.cut_for_search(text, self.config.hmm)
         return words
 
-    def _fold(self, text: str) -> str:
+    def _converters(self) -> tuple[Any, Any]:
         if self._converter is None:
             try:
                 import opencc  # noqa: PLC0415 - optional until folding is needed
@@ -83,9 +96,25 @@ class Analyzer:
                     "繁简转换需要 opencc 包 / Traditional->simplified folding needs the 'opencc' "
                     "package: pip install opencc"
                 ) from error
-            self._converter = opencc.OpenCC(self.config.opencc_config)
-        folded: str = self._converter.convert(text)
-        return folded
+            phrases = self.config.traditional_phrases
+            self._converter = (
+                opencc.OpenCC(self.config.opencc_config),
+                opencc.OpenCC(phrases) if phrases else None,
+            )
+        converters: tuple[Any, Any] = self._converter
+        return converters
+
+    def _fold(self, text: str) -> str:
+        characters, phrases = self._converters()
+        folded: str = characters.convert(text)
+        if phrases is None or folded == text:
+            return folded  # already simplified (or no phrase table): nothing else to do
+        parts = _CLAUSE.split(text)
+        for i, part in enumerate(parts):
+            if i % 2 == 0 and part:
+                simple = characters.convert(part)
+                parts[i] = phrases.convert(part) if simple != part else part
+        return "".join(parts)
 
     def _stem(self, word: str) -> str:
         stemmed = self._stem_cache.get(word)
@@ -114,7 +143,20 @@ class Analyzer:
 
     def tokens(self, text: str) -> list[str]:
         """Index tokens of ``text`` (repeats kept: BM25 counts term frequency)."""
-        result: list[str] = []
+        return [token for token, _surface in self._analyse(text)]
+
+    def surface_map(self, text: str) -> dict[str, str]:
+        """Token -> the word of ``text`` it came from (first occurrence), for explanations: an
+        English stem ``manufactur`` is shown as ``manufacturing``; Chinese tokens map to
+        themselves (in simplified form, as the indexed texts are)."""
+        surfaces: dict[str, str] = {}
+        for token, surface in self._analyse(text):
+            surfaces.setdefault(token, surface)
+        return surfaces
+
+    def _analyse(self, text: str) -> list[tuple[str, str]]:
+        """(token, surface word) pairs of ``text``."""
+        result: list[tuple[str, str]] = []
         for raw in self._segment(self.normalize(text)):
             word = raw.strip()
             if not word or not _HAS_WORD_CHAR.search(word):
@@ -122,13 +164,13 @@ class Analyzer:
             if _CJK.search(word):
                 if self.config.remove_stopwords and word in STOPWORDS_ZH:
                     continue
-                result.append(word)
+                result.append((word, word))
                 continue
             if "-" in word:  # search mode already emitted the hyphenated word's parts
                 continue
             latin = self._latin_token(word)
             if latin:
-                result.append(latin)
+                result.append((latin, word.strip(".+#")))
         return result
 
     def _latin_token(self, word: str) -> str | None:
@@ -158,6 +200,8 @@ class Analyzer:
         """Rebuild exactly the analyser that produced ``state``."""
         config = dict(state["config"])
         config["user_terms"] = tuple(config.get("user_terms", ()))
+        # saved before traditional_phrases existed: whole-text conversion, exactly as then
+        config.setdefault("traditional_phrases", None)
         return cls(AnalyzerConfig(**config), dictionary=tuple(state["dictionary"]))
 
     def save(self, folder: Path) -> None:
