@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -178,7 +179,7 @@ def test_hostile_or_broken_input_is_refused(
 
 
 def test_formulas_are_neutralised_or_refused() -> None:
-    bib = works.parse(b"@article{a, title = {=HYPERLINK(\"http://x\")}, year = 2020}")
+    bib = works.parse(b'@article{a, title = {=HYPERLINK("http://x")}, year = 2020}')
     assert bib.entries[0].work is not None
     assert bib.entries[0].work.title.startswith("'=")
     sheet = works.parse(b"Title,Year\n=1+2,2020\n")
@@ -223,3 +224,18 @@ def test_only_the_expert_or_staff_import(expert_id: int) -> None:
         works.import_works(other, expert_id, b"Title,Year\nNew,2020\n")
     own = Actor(6, Role.EXPERT, region_id=1, expert_id=expert_id, label="own")
     assert len(works.import_works(own, expert_id, b"Title,Year\nNew,2020\n").new_works) == 1
+
+
+def test_the_template_round_trips(tmp_path: Path) -> None:
+    path = tmp_path / "works.xlsx"
+    works.write_template(path)
+    with pytest.raises(FileRejectedError, match="No entries"):
+        works.parse(path.read_bytes(), filename="works.xlsx")  # the example row is not imported
+    book = openpyxl.load_workbook(path)
+    sheet = book["数据 Data"]
+    sheet.append(["氢能示范", 2024, "项目", "", "", "氢能; 示范"])
+    book.save(path)
+    result = works.parse(path.read_bytes(), filename="works.xlsx")
+    work = result.entries[0].work
+    assert work is not None
+    assert (work.title, work.kind.value, work.keywords) == ("氢能示范", "project", ["氢能", "示范"])

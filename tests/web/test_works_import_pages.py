@@ -134,3 +134,11 @@ def test_imported_works_reach_the_matching_index_after_commit(
     )
     assert confirmed.status_code == 303
     assert title in expert_evidence()  # applied by the after-commit hook, no rebuild
+
+
+def test_template_download(client: TestClient, web_world: WebWorld) -> None:
+    sign_in(client, "exp_a")
+    response = client.get("/expert/profile/works/template.xlsx")
+    assert response.status_code == 200
+    assert response.content.startswith(b"PK")
+    assert "works-template.xlsx" in response.headers["content-disposition"]

@@ -35,6 +35,7 @@ from kechuang.exchange.cells import CellError, escape_text, parse_cell
 from kechuang.exchange.messages import FileRejectedError, Text
 from kechuang.exchange.readers import Limits, read_rows, reject
 from kechuang.exchange.spec import Column, ColumnType, SheetSpec, choices_from
+from kechuang.exchange.writers import write_table
 from kechuang.services import experts, transaction
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -66,13 +67,17 @@ SHEET = SheetSpec(
     title=Text("专家成果", "Expert works"),
     columns=(
         Column("title", "题名", "Title", required=True, example="加氢站压缩机密封技术研究"),
-        Column("year", "年份", "Year", ColumnType.INTEGER, minimum=1900, maximum=2100),
+        Column(
+            "year", "年份", "Year", ColumnType.INTEGER, minimum=1900, maximum=2100, example="2023"
+        ),
         Column("kind", "类型", "Kind", ColumnType.CHOICE, choices=KIND_CHOICES, example="论文"),
-        Column("venue", "刊物或编号", "Venue"),
-        Column("authors", "作者", "Authors", ColumnType.TEXT_LIST),
-        Column("keywords", "关键词", "Keywords", ColumnType.TEXT_LIST),
-        Column("abstract", "摘要", "Abstract"),
-        Column("identifier", "DOI或专利号", "Identifier"),
+        Column("venue", "刊物或编号", "Venue", example="化工学报"),
+        Column("authors", "作者", "Authors", ColumnType.TEXT_LIST, example="张三; 李四"),
+        Column("keywords", "关键词", "Keywords", ColumnType.TEXT_LIST, example="加氢站; 密封"),
+        Column(
+            "abstract", "摘要", "Abstract", example="研究了隔膜压缩机密封件在高压氢气中的寿命。"
+        ),
+        Column("identifier", "DOI或专利号", "Identifier", example="10.1000/example"),
         Column("url", "网址", "URL"),
     ),
 )
@@ -692,6 +697,12 @@ def import_works(
             expert = experts.get(actor, expert_id)
             experts.update(actor, expert_id, {"works": [*expert.works, *result.new_works]})
     return result
+
+
+def write_template(path: Path) -> None:
+    """The fill-in sheet (.xlsx with instructions and the kind drop-down, or .csv) for a list of
+    works; its example row is never imported."""
+    write_table(path, SHEET, [], template=True)
 
 
 def file_error(error: FileRejectedError) -> KechuangError:

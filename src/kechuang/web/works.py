@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -66,6 +68,20 @@ def _form_page(
 def import_form(request: Request, actor: ExpertActor) -> Response:
     """Paste or upload a list of works."""
     return _form_page(request)
+
+
+@router.get("/expert/profile/works/template.xlsx")
+def template(request: Request, actor: ExpertActor) -> Response:
+    """The Excel sheet to fill in (headers, an example row, instructions, the kind drop-down)."""
+    with tempfile.TemporaryDirectory(prefix="kechuang-works-") as folder:
+        path = Path(folder) / "works.xlsx"
+        works.write_template(path)
+        content = path.read_bytes()
+    return Response(
+        content,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="works-template.xlsx"'},
+    )
 
 
 async def _source(form: FormData) -> tuple[bytes, str | None]:
