@@ -198,6 +198,7 @@ def test_board_highlights_stale_dockings_and_reminds_once(
     assert "no progress for 20 days" in body.get_content()
     flashed = client.get("/operator/dockings").text
     assert 'role="status"' in flashed
+    assert f'data-testid="reminded-{web_world.docking}"' in flashed  # still stale, reminded today
     again = client.post("/operator/dockings/remind", data={"csrf_token": token})
     assert again.status_code == 200
     assert set(outbox.glob("*.eml")) - before == set(mails)  # nothing more within 14 days

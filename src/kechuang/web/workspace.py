@@ -40,6 +40,7 @@ from kechuang.domain import codes as code_lists
 from kechuang.domain.docking import TRANSITIONS
 from kechuang.services import (
     achievements,
+    audit,
     demands,
     dockings,
     events,
@@ -432,10 +433,17 @@ def docking_board(request: Request, actor: Operator) -> Response:
     stale_days = request.app.state.settings.docking_stale_days
     idle = {d.id: dockings.idle_days(d, today) for d in page.items}
     stale = {
-        d.id
-        for d in page.items
-        if d.stage in dockings.STALE_STAGES and idle[d.id] > stale_days
+        d.id for d in page.items if d.stage in dockings.STALE_STAGES and idle[d.id] > stale_days
     }
+    reminded: dict[int | None, dt.date] = {}
+    if stale:  # the recent reminders of the region, newest first, in one query
+        with tx(request):
+            entries = audit.list(
+                actor, action_name="dockings.remind", region_id=region_id, limit=500
+            ).items
+        for entry in entries:
+            if entry.entity_id in stale and entry.entity_id not in reminded:
+                reminded[entry.entity_id] = entry.at.date()
     return render(
         request,
         "operator/board.html",
@@ -456,6 +464,7 @@ def docking_board(request: Request, actor: Operator) -> Response:
             "stale": stale,
             "stale_days": stale_days,
             "idle": idle,
+            "reminded": reminded,
             "region_id": region_id,
         },
     )
