@@ -342,17 +342,37 @@ def _page_size() -> int:
 # -- highlighting -----------------------------------------------------------------------------
 
 
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
 def _fold_aligned(analyzer: Analyzer, text: str) -> str:
     """``text`` folded (full-width, traditional -> simplified, lower case) with every character
     at the same position, so spans found in the folded text mark the original."""
     folded = analyzer.normalize(text)
     if len(folded) == len(text):
         return folded
-    chars = []
-    for char in text:
-        one = analyzer.normalize(char)
-        chars.append(one if len(one) == 1 else char.lower())
-    return "".join(chars)
+    # Some character folds to several (NFKC of ㎡, a phrase conversion 記憶體 -> 内存): fold
+    # character by character where needed, keeping the rest whole (fast).
+    table: dict[int, str] = {}
+    for char in set(text):
+        one = unicodedata.normalize("NFKC", char).lower()
+        if len(one) != 1:
+            table[ord(char)] = " "  # the folded copy only locates spans; the original is shown
+        elif one != char:
+            table[ord(char)] = one
+    base = text.translate(table)
+    folded = analyzer.normalize(base)
+    if len(folded) == len(text):
+        return folded
+
+    def simplified(run: re.Match[str]) -> str:
+        whole = analyzer.fold(run.group(0))
+        if len(whole) == len(run.group(0)):
+            return whole
+        chars = (analyzer.fold(char) for char in run.group(0))
+        return "".join(c if len(c) == 1 else o for c, o in zip(chars, run.group(0), strict=True))
+
+    return _CJK_RUN.sub(simplified, base)
 
 
 _LATIN_CACHE: dict[str, frozenset[str]] = {}
@@ -373,8 +393,9 @@ def highlight_spans(
     """Non-overlapping ``(start, end)`` spans of ``text`` whose analysis matches a query token.
 
     Chinese tokens are found as substrings of the folded text (longest first), so 材料 marks the
-    材料 inside 新材料 and 材料 in 材料 written as 材料 traditional; a Latin word is marked when its
-    analysed form (stemmed) is a query token, so ``materials`` is marked for ``material``.
+    材料 inside 新材料, and 电池 marks 電池 written in traditional characters; a Latin word is
+    marked when its analysed form (stemmed) is a query token, so ``Materials`` is marked for
+    ``material``.
     """
     tokens = set(query_tokens)
     if not text or not tokens:
@@ -393,7 +414,13 @@ def highlight_spans(
             start = folded.find(token, end)
     latin = {t for t in tokens if not _CJK.search(t)}
     if latin:
-        for match in _LATIN_WORD.finditer(folded):
+        # Only words starting like a stem can stem to it (english: 'studi' <- 'studies'; a
+        # final 'i' may stand for 'y'), so a regex finds the candidates and the analyser decides.
+        prefixes = sorted({t[:-1] if t.endswith("i") and len(t) > 2 else t for t in latin})
+        candidates = re.compile(
+            r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, prefixes)) + r")[a-z0-9+#\-]*"
+        )
+        for match in candidates.finditer(folded):
             if any(taken[match.start() : match.end()]):
                 continue
             if latin & _latin_tokens(analyzer, match.group(0)):
