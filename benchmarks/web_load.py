@@ -52,6 +52,8 @@ SERVER = """
 import sys
 sys.path.insert(0, {benchmarks!r})
 import uvicorn
+import web_load
+web_load.unlimited_app()  # as kechuang serve: build the search index once before the workers
 uvicorn.run("web_load:unlimited_app", factory=True, host="127.0.0.1", port={port},
             workers={workers}, log_level="warning", access_log=False, log_config=None,
             loop="auto", http="auto")
@@ -59,10 +61,15 @@ uvicorn.run("web_load:unlimited_app", factory=True, host="127.0.0.1", port={port
 
 
 def unlimited_app() -> Any:
-    """The served app without rate limits (all clients share one address here)."""
+    """The app of a ``kechuang serve`` worker (warmed the same way), without rate limits (all
+    clients share one address here)."""
     from kechuang.app import create_app  # noqa: PLC0415
 
-    return create_app(rate_limits={})
+    try:
+        from kechuang.cli.serve import warm  # noqa: PLC0415
+    except ImportError:  # an older commit (A/B runs): served unwarmed, as it was
+        return create_app(rate_limits={})
+    return warm(create_app(rate_limits={}))
 
 
 def default_workers() -> int:

@@ -54,6 +54,16 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def preload() -> int:
+    """Compile every template now (a worker's first render of each otherwise pays for it);
+    returns how many."""
+    env = environment()
+    names = env.list_templates(filter_func=lambda name: name.endswith((".html", ".xml")))
+    for name in names:
+        env.get_template(name)
+    return len(names)
+
+
 @cache
 def _static_version(path: str) -> str:
     file = STATIC_DIR / path
