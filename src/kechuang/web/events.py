@@ -347,6 +347,19 @@ def _detail_page(
             d.id: d.title for d in demands.all_in_region(actor, event.region_id) if d.id is not None
         }
         organisers = _organiser_options(actor, event.region_id)
+        invited = {(p.participant_kind.value, p.participant_id) for p in event.participants}
+        invitable = {
+            "organisation": [
+                (f"organisation:{oid}", name)
+                for oid, name in organisers
+                if ("organisation", oid) not in invited
+            ],
+            "expert": [
+                (f"expert:{e.id}", e.name)
+                for e in experts.list(actor, region_id=event.region_id, limit=500).items
+                if ("expert", e.id) not in invited
+            ],
+        }
         if not event.archived:
             try:
                 proposals = events.propose_participants(actor, match_index(request), event_id, k=20)
@@ -385,6 +398,7 @@ def _detail_page(
             "industry_options": industry_options(),
             "industry_names": dict(industry_options()),
             "organisers": organisers,
+            "invitable": invitable,
             "org_kinds": {k.value: label(k, language.short) for k in OrganisationKind},
         },
         status_code=status_code,

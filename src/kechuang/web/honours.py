@@ -239,6 +239,18 @@ def _detail_page(
                 log.exception("reviewer proposals for list %s failed", honour_list_id)
                 proposal_failed = True
         names = _expert_names(actor, honour_list)
+        pool = (
+            sorted(
+                (
+                    (e.id, f"{e.name}（{e.affiliation}）" if e.affiliation else e.name)
+                    for e in experts.list(actor, limit=500).items
+                    if e.id is not None
+                ),
+                key=lambda item: item[1],
+            )
+            if next_round is not None
+            else []
+        )
         nominees = (
             _nominee_options(actor, honour_list.region_id)
             if honour_list.status is HonourListStatus.NOMINATING
@@ -270,6 +282,7 @@ def _detail_page(
             "proposal": proposal,
             "proposal_failed": proposal_failed,
             "names": names,
+            "pool": pool,
             "nominees": nominees,
             "nominee_kinds": [(k.value, label(k, language_of(request).short)) for k in NomineeKind],
             "publishable": publishable,
