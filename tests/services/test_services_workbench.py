@@ -344,3 +344,18 @@ def _expert_anywhere(region: int | None, name: str) -> int:
 def _index_all() -> MatchIndex:
     with transaction():
         return matching.build_index(SYSTEM, None, lexical_only=True)
+
+
+def test_a_demand_closed_since_the_proposal_is_refused(bench: Bench) -> None:
+    index = _index(bench.region)
+    with transaction():
+        demands.update(SYSTEM, bench.demands[0], {"status": DemandStatus.CLOSED})
+    with pytest.raises(ValidationError) as caught, transaction():
+        workbench.confirm(
+            bench.operator,
+            index,
+            bench.region,
+            [workbench.Choice(bench.demands[0], bench.star, bench.star)],
+        )
+    assert "no longer open" in " ".join(caught.value.lines("en"))
+    assert _count_dockings(bench) == 0

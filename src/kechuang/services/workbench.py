@@ -30,6 +30,7 @@ from kechuang.domain import (
     Expert,
     Region,
     ValidationError,
+    label,
 )
 from kechuang.domain.common import utcnow
 from kechuang.domain.errors import Detail
@@ -450,6 +451,18 @@ def confirm(
                     f"demand {choice.demand_id} is not of this region",
                     "请只选择本区域的需求",
                     "Choose demands of this region only",
+                )
+            )
+            continue
+        if demand.status not in OPEN_STATUSES or demand.archived:
+            problems.append(
+                _row_error(
+                    row,
+                    "demand_id",
+                    f"需求“{demand.title}”已不再开放（{label(demand.status, 'zh')}）",
+                    f"the demand “{demand.title}” is no longer open ({label(demand.status, 'en')})",
+                    "请刷新工作台，重新生成分配方案",
+                    "Reload the workbench and propose again",
                 )
             )
             continue
