@@ -67,6 +67,7 @@ def test_affinity_is_capped_and_disciplines_and_industries_are_alternatives(
     assert affinity[rows["plant"]] == pytest.approx(0.4)
     assert affinity[rows["chem-society"]] == 0.0
     assert codes[rows["energy-society"]] == ["discipline:480", "discipline:48070"]
+    assert rows["chem-society"] not in codes
     bonus = MatchIndex.routing_bonus(affinity, np.asarray([0.02, -1.0], dtype=np.float32))
     assert bonus[rows["plant"]] == pytest.approx(ROUTING_WEIGHT * 0.02 * 0.4)
 

@@ -21,12 +21,19 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from kechuang.match.aggregation import AGGREGATIONS, AggregationName
+from kechuang.match.columns import (
+    StringColumn,
+    load_array,
+    read_postings,
+    save_array,
+    write_postings,
+)
 from kechuang.match.embedding import Embedder
 from kechuang.match.fusion import FUSIONS, Fusion, FusionName
 from kechuang.match.lexical import LexicalIndex
@@ -42,13 +49,19 @@ Filters = Mapping[str, str | Collection[str]]
 Routing = Mapping[str, Mapping[str, float]]
 """A query's routing: facet key (``discipline``, ``industry``) -> code -> probability."""
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
+"""2: records columnar (``records/*.npy``, memory-mapped); 1 (records.json) is refused."""
 ROUTING_WEIGHT = 0.5
 """Weight of the routing affinity relative to the query's best fused text score (see
 :meth:`MatchIndex.routing_bonus`)."""
 MAX_MATCHED_TERMS = 12
 """Matched terms shown per work and per hit: the rarest first (the informative ones)."""
-_RECORDS_FILE = "records.json"
+_RECORDS_FILE = "index.json"
+_RECORDS_DIR = "records"
+
+
+def _metadata_json(metadata: Mapping[str, MetadataValue]) -> str:
+    return json.dumps({k: _as_values(v) for k, v in metadata.items()}, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -198,6 +211,120 @@ class _Postings:
         return found
 
 
+@dataclass(frozen=True)
+class _Structure:
+    """What queries need besides the texts: (work, owner) pairs sorted by work, and postings."""
+
+    pair_work: IntArray
+    pair_entity: IntArray
+    work_postings: _Postings
+    entity_postings: _Postings
+
+    @classmethod
+    def of(
+        cls, works: Sequence[Work], entities: Sequence[Entity], entity_row: Mapping[str, int]
+    ) -> _Structure:
+        pair_work: list[int] = []
+        pair_entity: list[int] = []
+        for row, work in enumerate(works):
+            for owner in work.owners or (work.id,):
+                pair_work.append(row)
+                pair_entity.append(entity_row[owner])
+        return cls(
+            np.asarray(pair_work, dtype=np.int64),
+            np.asarray(pair_entity, dtype=np.int64),
+            _Postings.build([work.metadata for work in works]),
+            _Postings.build([{**entity.metadata, "kind": entity.kind} for entity in entities]),
+        )
+
+
+class _EntityWorks:
+    """``entity_works[row]``: rows of an entity's works, from a CSR pointer and row array."""
+
+    def __init__(self, pointer: IntArray, rows: IntArray) -> None:
+        self.pointer = pointer
+        self.rows = rows
+
+    def __getitem__(self, row: int) -> list[int]:
+        rows: list[int] = self.rows[self.pointer[row] : self.pointer[row + 1]].tolist()
+        return rows
+
+
+class _EntityTable(Sequence[Entity]):
+    """Entities of a loaded index, decoded from the mapped columns when asked for."""
+
+    def __init__(
+        self, ids: StringColumn, kinds: StringColumn, names: StringColumn, metadata: StringColumn
+    ) -> None:
+        self.ids = ids
+        self.kinds = kinds
+        self.names = names
+        self.metadata = metadata
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, row: int) -> Entity: ...
+
+    @overload
+    def __getitem__(self, row: slice) -> list[Entity]: ...
+
+    def __getitem__(self, row: int | slice) -> Entity | list[Entity]:
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(len(self)))]
+        return Entity(
+            id=self.ids[row],
+            kind=self.kinds[row],
+            name=self.names[row],
+            metadata={k: tuple(v) for k, v in json.loads(self.metadata[row]).items()},
+        )
+
+
+class _WorkTable(Sequence[Work]):
+    """Works of a loaded index, decoded from the mapped columns when asked for."""
+
+    def __init__(  # noqa: PLR0917 - one argument per stored column
+        self,
+        ids: StringColumn,
+        titles: StringColumn,
+        texts: StringColumn,
+        metadata: StringColumn,
+        entity_ids: StringColumn,
+        pair_work: IntArray,
+        pair_entity: IntArray,
+    ) -> None:
+        self.ids = ids
+        self.titles = titles
+        self.texts = texts
+        self.metadata = metadata
+        self._entity_ids = entity_ids
+        self._pair_work = pair_work
+        self._pair_entity = pair_entity
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, row: int) -> Work: ...
+
+    @overload
+    def __getitem__(self, row: slice) -> list[Work]: ...
+
+    def __getitem__(self, row: int | slice) -> Work | list[Work]:
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(len(self)))]
+        start = int(np.searchsorted(self._pair_work, row, side="left"))
+        end = int(np.searchsorted(self._pair_work, row, side="right"))
+        return Work(
+            id=self.ids[row],
+            text=self.texts[row],
+            title=self.titles[row],
+            owners=tuple(self._entity_ids[int(e)] for e in self._pair_entity[start:end]),
+            metadata={k: tuple(v) for k, v in json.loads(self.metadata[row]).items()},
+        )
+
+
 class MatchIndex:
     """Works indexed lexically and semantically, grouped into entities, queried with evidence."""
 
@@ -206,12 +333,13 @@ class MatchIndex:
         *,
         analyzer: Analyzer,
         embedder: Embedder | None,
-        works: list[Work],
-        entities: list[Entity],
+        works: Sequence[Work],
+        entities: Sequence[Entity],
         lexical: LexicalIndex,
         vectors: VectorIndex | None,
         symmetric: bool,
         embed_max_chars: int = 2000,
+        structure: _Structure | None = None,
     ) -> None:
         self.analyzer = analyzer
         self.embedder = embedder
@@ -221,25 +349,46 @@ class MatchIndex:
         self.vectors = vectors
         self.symmetric = symmetric
         self.embed_max_chars = embed_max_chars
-        self._entity_row = {entity.id: row for row, entity in enumerate(entities)}
-        self._work_row = {work.id: row for row, work in enumerate(works)}
-        self._entity_works: list[list[int]] = [[] for _ in entities]
-        self._work_owners: list[list[int]] = []
-        for row, work in enumerate(works):
-            owners = [self._entity_row[owner] for owner in (work.owners or (work.id,))]
-            self._work_owners.append(owners)
-            for owner in owners:
-                self._entity_works[owner].append(row)
-        self._pair_work = np.asarray(
-            [row for row, owners in enumerate(self._work_owners) for _ in owners], dtype=np.int64
-        )
-        self._pair_entity = np.asarray(
-            [owner for owners in self._work_owners for owner in owners], dtype=np.int64
-        )
-        self._work_postings = _Postings.build([work.metadata for work in works])
-        self._entity_postings = _Postings.build(
-            [{**entity.metadata, "kind": entity.kind} for entity in entities]
-        )
+        self._entity_rows: dict[str, int] | None = None
+        self._work_rows: dict[str, int] | None = None
+        self._entity_csr: tuple[IntArray, IntArray] | None = None
+        if structure is None:
+            structure = _Structure.of(works, entities, self._entity_row)
+        self._pair_work = structure.pair_work
+        self._pair_entity = structure.pair_entity
+        self._work_postings = structure.work_postings
+        self._entity_postings = structure.entity_postings
+
+    @property
+    def _entity_row(self) -> dict[str, int]:
+        """Entity id -> row (built on first use: a loaded index does not pay it at load)."""
+        if self._entity_rows is None:
+            self._entity_rows = {entity_id: row for row, entity_id in enumerate(self._entity_ids())}
+        return self._entity_rows
+
+    @property
+    def _work_row(self) -> dict[str, int]:
+        """Work id -> row (built on first use)."""
+        if self._work_rows is None:
+            ids = self.works.ids if isinstance(self.works, _WorkTable) else None
+            source = ids if ids is not None else (work.id for work in self.works)
+            self._work_rows = {work_id: row for row, work_id in enumerate(source)}
+        return self._work_rows
+
+    def _entity_ids(self) -> Iterable[str]:
+        if isinstance(self.entities, _EntityTable):
+            return self.entities.ids
+        return (entity.id for entity in self.entities)
+
+    @property
+    def _entity_works(self) -> _EntityWorks:
+        """Entity row -> rows of its works (CSR over the (work, entity) pairs, built once)."""
+        if self._entity_csr is None:
+            order = np.argsort(self._pair_entity, kind="stable")
+            pointer = np.zeros(len(self.entities) + 1, dtype=np.int64)
+            np.cumsum(np.bincount(self._pair_entity, minlength=len(self.entities)), out=pointer[1:])
+            self._entity_csr = (pointer, np.asarray(self._pair_work)[order])
+        return _EntityWorks(*self._entity_csr)
 
     # -- build / save / load --
 
@@ -299,74 +448,91 @@ class MatchIndex:
         )
 
     def save(self, folder: Path) -> None:
-        """Write the index (analyser, BM25 arrays, vectors, records, facets) into ``folder``."""
+        """Write the index (analyser, BM25 arrays, vectors, records, facets) into ``folder``.
+
+        Records are columnar (:mod:`kechuang.match.columns`): string columns, the (work, owner)
+        pairs and the facet postings as ``.npy`` files that :meth:`load` memory-maps.
+        """
         folder.mkdir(parents=True, exist_ok=True)
         self.analyzer.save(folder)
         self.lexical.save(folder / "lexical")
         if self.vectors is not None:
             self.vectors.save(folder / "semantic")
-        records = {
+        records = folder / _RECORDS_DIR
+        records.mkdir(parents=True, exist_ok=True)
+        works, entities = self.works, self.entities
+        StringColumn.write(records, "work_ids", [w.id for w in works])
+        StringColumn.write(records, "work_titles", [w.title for w in works])
+        StringColumn.write(records, "work_texts", [w.text for w in works])
+        StringColumn.write(records, "work_metadata", [_metadata_json(w.metadata) for w in works])
+        StringColumn.write(records, "entity_ids", [e.id for e in entities])
+        StringColumn.write(records, "entity_kinds", [e.kind for e in entities])
+        StringColumn.write(records, "entity_names", [e.name for e in entities])
+        StringColumn.write(
+            records, "entity_metadata", [_metadata_json(e.metadata) for e in entities]
+        )
+        save_array(records, "pair_work", self._pair_work)
+        save_array(records, "pair_entity", self._pair_entity)
+        write_postings(records, "work_postings", self._work_postings.postings)
+        write_postings(records, "entity_postings", self._entity_postings.postings)
+        state = {
             "format": INDEX_FORMAT,
             "symmetric": self.symmetric,
             "embed_max_chars": self.embed_max_chars,
             "embedder": self.embedder.name if self.embedder is not None else None,
-            "works": [
-                {
-                    "id": w.id,
-                    "title": w.title,
-                    "text": w.text,
-                    "owners": list(w.owners),
-                    "metadata": {k: _as_values(v) for k, v in w.metadata.items()},
-                }
-                for w in self.works
-            ],
-            "entities": [
-                {
-                    "id": e.id,
-                    "kind": e.kind,
-                    "name": e.name,
-                    "metadata": {k: _as_values(v) for k, v in e.metadata.items()},
-                }
-                for e in self.entities
-            ],
+            "works": len(works),
+            "entities": len(entities),
         }
-        (folder / _RECORDS_FILE).write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+        (folder / _RECORDS_FILE).write_text(json.dumps(state, ensure_ascii=False), "utf-8")
 
     @classmethod
     def load(
         cls, folder: Path, *, embedder: Embedder | None = None, mmap: bool = True
     ) -> MatchIndex:
-        """Load a saved index; ``embedder`` must be the model it was built with (checked)."""
-        records: dict[str, Any] = json.loads((folder / _RECORDS_FILE).read_text("utf-8"))
-        if records.get("format") != INDEX_FORMAT:
+        """Load a saved index; ``embedder`` must be the model it was built with (checked).
+
+        Costs a few small JSON files and file maps: no record is decoded until a query needs it.
+        """
+        path = folder / _RECORDS_FILE
+        state: dict[str, Any] = json.loads(path.read_text("utf-8")) if path.exists() else {}
+        if state.get("format") != INDEX_FORMAT:
             raise ValueError(
-                f"索引格式不符 {folder} / Index format mismatch in {folder}: rebuild the index."
+                f"索引 {folder} 的格式（{state.get('format')}）不是本版本的格式 {INDEX_FORMAT}，"
+                "请运行 kechuang match rebuild 重建 / Index "
+                f"{folder} has format {state.get('format')}, this version reads {INDEX_FORMAT}: "
+                "rebuild it with `kechuang match rebuild`."
             )
-        built_with = records.get("embedder")
+        built_with = state.get("embedder")
         if built_with and embedder is not None and embedder.name != built_with:
             raise ValueError(
                 f"索引用 {built_with} 构建，当前嵌入模型为 {embedder.name} / Index was built with "
                 f"{built_with} but the embedder is {embedder.name}: rebuild or change the setting."
             )
-        works = [
-            Work(
-                id=w["id"],
-                title=w["title"],
-                text=w["text"],
-                owners=tuple(w["owners"]),
-                metadata={k: tuple(v) for k, v in w["metadata"].items()},
-            )
-            for w in records["works"]
-        ]
-        entities = [
-            Entity(
-                id=e["id"],
-                kind=e["kind"],
-                name=e["name"],
-                metadata={k: tuple(v) for k, v in e["metadata"].items()},
-            )
-            for e in records["entities"]
-        ]
+        records = folder / _RECORDS_DIR
+        entity_ids = StringColumn.load(records, "entity_ids", mmap=mmap)
+        pair_work = load_array(records, "pair_work", mmap=mmap)
+        pair_entity = load_array(records, "pair_entity", mmap=mmap)
+        entities = _EntityTable(
+            entity_ids,
+            StringColumn.load(records, "entity_kinds", mmap=mmap),
+            StringColumn.load(records, "entity_names", mmap=mmap),
+            StringColumn.load(records, "entity_metadata", mmap=mmap),
+        )
+        works = _WorkTable(
+            StringColumn.load(records, "work_ids", mmap=mmap),
+            StringColumn.load(records, "work_titles", mmap=mmap),
+            StringColumn.load(records, "work_texts", mmap=mmap),
+            StringColumn.load(records, "work_metadata", mmap=mmap),
+            entity_ids,
+            pair_work,
+            pair_entity,
+        )
+        structure = _Structure(
+            pair_work,
+            pair_entity,
+            _Postings(len(works), read_postings(records, "work_postings", mmap=mmap)),
+            _Postings(len(entities), read_postings(records, "entity_postings", mmap=mmap)),
+        )
         semantic = folder / "semantic"
         return cls(
             analyzer=Analyzer.load(folder),
@@ -375,8 +541,9 @@ class MatchIndex:
             entities=entities,
             lexical=LexicalIndex.load(folder / "lexical", mmap=mmap),
             vectors=VectorIndex.load(semantic, mmap=mmap) if semantic.exists() else None,
-            symmetric=bool(records["symmetric"]),
-            embed_max_chars=int(records.get("embed_max_chars", 2000)),
+            symmetric=bool(state["symmetric"]),
+            embed_max_chars=int(state.get("embed_max_chars", 2000)),
+            structure=structure,
         )
 
     def works_of(self, entity_id: str) -> IntArray:
@@ -522,7 +689,7 @@ class MatchIndex:
             routing_weight=routing_weight,
         )
 
-    def routing_affinity(self, routing: Routing) -> tuple[FloatArray, list[list[str]]]:
+    def routing_affinity(self, routing: Routing) -> tuple[FloatArray, dict[int, list[str]]]:
         """Per entity, the probability mass ``routing`` puts on its codes, and those codes.
 
         For each facet key the entity's affinity is the summed probability of its codes (facet
@@ -543,7 +710,7 @@ class MatchIndex:
                 for row in rows.tolist():
                     matched[row].append(f"{key}:{code}")
             np.maximum(affinity, np.minimum(per_key, 1.0), out=affinity)
-        return affinity, [matched.get(row, []) for row in range(len(self.entities))]
+        return affinity, dict(matched)
 
     @staticmethod
     def routing_bonus(
@@ -701,7 +868,7 @@ class MatchIndex:
     ) -> list[Hit]:
         aggregate = AGGREGATIONS[aggregation]
         affinity: FloatArray | None = None
-        routed: list[list[str]] = []
+        routed: dict[int, list[str]] = {}
         bonus: FloatArray | None = None
         if routing:
             affinity, routed = self.routing_affinity(routing)
@@ -753,7 +920,7 @@ class MatchIndex:
                         )[:MAX_MATCHED_TERMS]
                     ),
                     routing=float(affinity[entity_row]) if affinity is not None else 0.0,
-                    routed_codes=tuple(routed[entity_row]) if routed else (),
+                    routed_codes=tuple(routed.get(entity_row, ())),
                 )
             )
         return hits

@@ -45,8 +45,9 @@ def _python_ranking(
     scores = index.score_works(text, fusion=FusionName.LINEAR)
     grouped: dict[int, list[int]] = defaultdict(list)
     for position, row in enumerate(scores.works.tolist()):
-        for owner in index._work_owners[row]:
-            grouped[owner].append(position)
+        owners = {entity.id: e for e, entity in enumerate(index.entities)}
+        for owner in index.works[row].owners or (index.works[row].id,):
+            grouped[owners[owner]].append(position)
     aggregate = AGGREGATIONS[aggregation]
     ranked = sorted(
         ((aggregate(scores.fused[p]), owner) for owner, p in grouped.items()),

@@ -15,7 +15,6 @@ from kechuang.match.scale.persistence import (
     load_index,
     read_manifest,
     save_index,
-    text_hash,
 )
 
 
@@ -31,7 +30,15 @@ def test_round_trip_answers_the_same(
     assert manifest.works == len(works)
     assert manifest.entities == len(entities)
     assert manifest.embedder == use_embedder.name
-    assert manifest.text_hashes[works[0].id] == text_hash(works[0].text)
+    assert [w.text for w in loaded.works] == [w.text for w in works]
+    first = built.entities[0]
+    assert loaded.entities[0].id == first.id
+    assert loaded.entities[0].kind == first.kind
+    assert loaded.entities[0].metadata == {
+        key: (value,) if isinstance(value, str) else tuple(value)
+        for key, value in first.metadata.items()
+    }
+    assert loaded.works[0].owners == built.works[0].owners
     for text in demand_texts:
         assert [h.entity_id for h in loaded.query(text, k=5)] == [
             h.entity_id for h in built.query(text, k=5)
@@ -47,6 +54,25 @@ def test_the_big_arrays_are_memory_mapped(saved_index: Path, use_embedder: Embed
     loaded, _ = load_index(saved_index, embedder=use_embedder)
     assert loaded.vectors is not None
     assert isinstance(loaded.vectors.vectors, np.memmap)
+    # records too: texts stay on disk until a hit needs them
+    assert isinstance(loaded.works.texts._blob, np.memmap)  # type: ignore[attr-defined]
+    assert isinstance(loaded._pair_entity, np.memmap)
+
+
+def test_an_index_saved_by_the_first_layout_says_rebuild(saved_index: Path, tmp_path: Path) -> None:
+    """Layout 1 stored records as records.json with ``expert:7:work:3`` ids: never read it."""
+    import shutil  # noqa: PLC0415
+
+    copy = tmp_path / "old"
+    shutil.copytree(saved_index, copy)
+    manifest = json.loads((copy / MANIFEST_FILE).read_text("utf-8"))
+    manifest.update(layout=1, engine_format=1)
+    (copy / MANIFEST_FILE).write_text(json.dumps(manifest), "utf-8")
+    with pytest.raises(IndexFormatError, match="kechuang match rebuild"):
+        load_index(copy)
+    (copy / "index.json").unlink()  # and without a manifest check: the engine refuses too
+    with pytest.raises(ValueError, match="kechuang match rebuild"):
+        MatchIndex.load(copy)
 
 
 def test_a_folder_without_manifest_is_refused(tmp_path: Path) -> None:

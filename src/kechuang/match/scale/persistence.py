@@ -27,7 +27,8 @@ from kechuang.match.engine import INDEX_FORMAT, MatchIndex
 LAYOUT_VERSION = 2
 """Bump when the folder layout written here, or the record mapping of ``scale/records.py`` (work
 and entity ids, facets), changes; older folders are refused, not guessed. 2: one mapping for every
-index (``expert:7/work:3``), records stored columnar."""
+index (``expert:7/work:3``), records stored columnar (memory-mapped), no per-work hashes in the
+manifest (upkeep hashes the texts it holds)."""
 MANIFEST_FILE = "manifest.json"
 _VECTORS_FILE = Path("semantic") / "vectors.npy"
 
@@ -47,8 +48,6 @@ class Manifest:
     entities: int
     hnsw: bool
     created_at: str
-    text_hashes: dict[str, str]
-    """Work id -> hash of the text its vector was computed from (upkeep re-encodes on change)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -60,7 +59,6 @@ class Manifest:
             "entities": self.entities,
             "hnsw": self.hnsw,
             "created_at": self.created_at,
-            "text_hashes": self.text_hashes,
         }
 
 
@@ -79,7 +77,6 @@ def manifest_of(index: MatchIndex) -> Manifest:
         entities=len(index.entities),
         hnsw=bool(index.vectors is not None and index.vectors.uses_hnsw),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        text_hashes={work.id: text_hash(work.text) for work in index.works},
     )
 
 
@@ -132,7 +129,6 @@ def read_manifest(folder: Path) -> Manifest:
         entities=int(state["entities"]),
         hnsw=bool(state["hnsw"]),
         created_at=str(state["created_at"]),
-        text_hashes={str(k): str(v) for k, v in state.get("text_hashes", {}).items()},
     )
 
 

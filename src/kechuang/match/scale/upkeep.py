@@ -80,6 +80,7 @@ class IndexUpkeep:
         self.works_by_entity: dict[str, list[Work]] = {}
         self._vectors: dict[str, tuple[str, FloatMatrix]] = {}
         self.index: MatchIndex | None = None
+        self._pending_adoption = False
         self._lock = threading.Lock()
 
     # -- opening --
@@ -103,16 +104,21 @@ class IndexUpkeep:
             settings=settings,
             symmetric=index.symmetric,
         )
-        upkeep._adopt(index)
+        upkeep.index = index  # records are adopted on the first change, not at open (fast load)
+        upkeep._pending_adoption = True
         return upkeep
+
+    def _adopt_if_pending(self) -> None:
+        if self._pending_adoption and self.index is not None:
+            self._adopt(self.index)
+        self._pending_adoption = False
 
     def _adopt(self, index: MatchIndex) -> None:
         self.index = index
         self.entities = {entity.id: entity for entity in index.entities}
         self.works_by_entity = {entity.id: [] for entity in index.entities}
-        for work in index.works:
-            for owner in work.owners or (work.id,):
-                self.works_by_entity[owner].append(work)
+        for work in index.works:  # a co-owned work is kept once, under its first owner
+            self.works_by_entity[(work.owners or (work.id,))[0]].append(work)
         self._vectors = {}
         if index.vectors is not None and index.vectors.size == len(index.works):
             matrix = np.asarray(index.vectors.vectors)
@@ -130,6 +136,7 @@ class IndexUpkeep:
     ) -> UpkeepReport:
         """Replace everything with ``entities`` and ``works``, reusing still-valid vectors."""
         with self._lock:
+            self._adopt_if_pending()  # keeps the saved vectors for reuse
             entity_list = list(entities)
             self.entities = {entity.id: entity for entity in entity_list}
             self.works_by_entity = {entity.id: [] for entity in entity_list}
@@ -148,6 +155,7 @@ class IndexUpkeep:
     def apply(self, changes: RecordChanges) -> UpkeepReport:
         """Add, replace or remove entities; encode only works whose text is new."""
         with self._lock:
+            self._adopt_if_pending()
             report = UpkeepReport()
             for entity_id in changes.removals:
                 if self.entities.pop(entity_id, None) is not None:
