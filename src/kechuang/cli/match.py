@@ -181,6 +181,7 @@ def _print_hits(hits: Sequence[Any], as_json: bool) -> None:
                 "score": round(hit.score, 6),
                 "components": hit.components(),
                 "matched_terms": list(hit.matched_terms),
+                "routed_codes": list(hit.routed_codes),
                 "works": [
                     {
                         "work_id": work.work_id,
@@ -202,8 +203,10 @@ def _print_hits(hits: Sequence[Any], as_json: bool) -> None:
         typer.echo(
             f"{rank}. [{hit.kind}] {hit.name or hit.entity_id} ({hit.entity_id})  "
             f"得分/score {hit.score:.4f}  词法/lexical {hit.lexical:.2f}  "
-            f"语义/semantic {hit.semantic:.3f}"
+            f"语义/semantic {hit.semantic:.3f}  学科行业/routing {hit.routing:.2f}"
         )
+        if hit.routed_codes:
+            typer.echo(f"     学科行业/routed codes: {'、'.join(hit.routed_codes)}")
         for work in hit.works:
             terms = "、".join(work.matched_terms) or "—"
             typer.echo(

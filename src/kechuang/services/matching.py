@@ -174,11 +174,19 @@ def match_text(
     kind: str | None = None,
     region_id: int | None = None,
     k: int = 10,
+    routing: bool = True,
 ) -> builtins.list[Hit]:
-    """Top-``k`` recommendations for a free text (Chinese or English) with evidence."""
+    """Top-``k`` recommendations for a free text (Chinese or English) with evidence; with
+    ``routing`` the text's disciplines and industries add their affinity, as for a demand."""
     policy.require(actor, "matching.match_text")
     filters = {"region": str(region_id)} if region_id is not None else {}
-    return index.query(text, k=k, kind=KINDS[kind] if kind else None, filters=filters)
+    return index.query(
+        text,
+        k=k,
+        kind=KINDS[kind] if kind else None,
+        filters=filters,
+        routing=route_text(text).as_query() if routing else None,
+    )
 
 
 @dataclass(frozen=True)
