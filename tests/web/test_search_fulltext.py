@@ -4,7 +4,10 @@ following commits, and a query budget (no database round trip per hit)."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from fastapi.testclient import TestClient
@@ -218,3 +221,25 @@ def test_search_has_a_query_budget(client: TestClient, web_world: WebWorld, path
         else len(response.json()["hits"] if "search" in path else response.json())
     )
     assert shown == 10
+
+
+def test_a_commit_in_another_process_reaches_the_index(
+    client: TestClient, web_world: WebWorld, database_url: str
+) -> None:
+    """Workers of ``kechuang serve --workers N`` and CLI imports are other processes: their
+    commits reach this process's index through the data version markers — an archived record
+    disappears, a new one appears."""
+    page = client.get("/search?q=加氢").text
+    assert f'href="/experts/{web_world.expert_a}"' in page
+    code = (
+        "from kechuang.domain import Actor, Expert\n"
+        "from kechuang.services import experts\n"
+        "system = Actor.system('test')\n"
+        f"experts.archive(system, {web_world.expert_a})\n"
+        "experts.create(system, Expert(name='另一进程专家', keywords=['加氢']))\n"
+    )
+    env = {**os.environ, "KECHUANG_DATABASE_URL": database_url}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
+    page = client.get("/search?q=加氢").text
+    assert f'href="/experts/{web_world.expert_a}"' not in page
+    assert "另一进程专家" in page

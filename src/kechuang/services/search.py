@@ -69,7 +69,7 @@ from kechuang.services import (
     regions,
 )
 from kechuang.services.context import action, transaction, unit_of_work
-from kechuang.services.hooks import subscribe
+from kechuang.services.hooks import Version, data_version, subscribe
 from kechuang.store.database import engine_for
 
 __plumbing__ = (
@@ -698,6 +698,21 @@ class PublicSearchIndex:
             [self.analysed[row] for row in keep] + [_analyse(self.analyzer, d) for d in docs],
         )
 
+    def refreshed(
+        self, docs: Sequence[SearchDocument], region_names: dict[int, tuple[str, str]]
+    ) -> PublicSearchIndex:
+        """The index of ``docs`` (every public record, re-read), re-analysing only the documents
+        that differ from this index's; this index itself when nothing differs."""
+        if list(docs) == self.docs and region_names == self.region_names:
+            return self
+        known = dict(zip(self.docs, self.analysed, strict=True))
+        return PublicSearchIndex(
+            docs,
+            self.analyzer,
+            region_names,
+            [known.get(doc) or _analyse(self.analyzer, doc) for doc in docs],
+        )
+
     # -- suggestions --
 
     def _build_suggestions(self) -> None:
@@ -866,11 +881,26 @@ def _region_names() -> dict[int, tuple[str, str]]:
     }
 
 
+@dataclass
+class _Entry:
+    """A cached index, its database and the data version it reflects."""
+
+    engine: Engine
+    url: str
+    index: PublicSearchIndex
+    version: Version
+
+
+_VERSION_KINDS = tuple(sorted(INDEXED_CHANGES))
+
+
 class _IndexCache:
-    """The search index per database, kept current by an after-commit hook."""
+    """The search index per database, kept current by an after-commit hook (commits of this
+    process) and by the data version markers (commits of other processes: the other workers of
+    ``kechuang serve``, a CLI import)."""
 
     def __init__(self, size: int = 4) -> None:
-        self._indexes: builtins.list[tuple[Engine, PublicSearchIndex]] = []
+        self._entries: builtins.list[_Entry] = []
         self._lock = threading.Lock()
         self._updating = threading.Lock()
         self._generation = 0
@@ -896,49 +926,66 @@ class _IndexCache:
         with self._updating:  # one update at a time: each reads after every earlier commit
             with self._lock:
                 self._generation += 1  # a build running now may have missed this commit
-                entries = list(self._indexes)
-            for engine, index in entries:
-                updated: PublicSearchIndex | None = None
+                entries = list(self._entries)
+            for entry in entries:
+                updated: _Entry | None = None
                 try:
-                    url = engine.url.render_as_string(hide_password=False)
-                    if engine_for(url) is engine:  # else the database was replaced: rebuild
-                        with transaction(url):
+                    if engine_for(entry.url) is entry.engine:  # else the database was replaced
+                        # Read before re-reading the records: this commit's markers are in it; a
+                        # later commit elsewhere changes the markers again and is caught then.
+                        version = data_version(entry.url, _VERSION_KINDS)
+                        with transaction(entry.url):
                             drop, docs = changed_documents(relevant)
                             names = (
                                 _region_names()
                                 if any(c.kind == "region" for c in relevant)
                                 else None
                             )
-                        updated = index.updated(drop, docs, names)
+                        index = entry.index.updated(drop, docs, names)
+                        updated = _Entry(entry.engine, entry.url, index, version)
                 except Exception:  # logged; the index is dropped instead
                     log.warning("search index update failed; rebuilding on next use", exc_info=True)
-                with self._lock:
-                    kept = [(k, c) for k, c in self._indexes if k is not engine]
-                    if updated is not None:
-                        kept.append((engine, updated))
-                    self._indexes = kept
+                self._replace(entry.engine, updated)
+
+    def _replace(self, engine: Engine, entry: _Entry | None) -> None:
+        with self._lock:
+            kept = [known for known in self._entries if known.engine is not engine]
+            if entry is not None:
+                kept.append(entry)
+            self._entries = kept[-self._size :]
 
     def clear(self) -> None:
         """Forget every index."""
         with self._lock:
-            self._indexes.clear()
+            self._entries.clear()
             self._generation += 1
 
     def get(self, engine: Engine) -> PublicSearchIndex:
-        """The index of the database behind ``engine``, built (inside the caller's transaction)
-        on first use. Keyed by the engine object itself: a test database recreated under the
-        same URL gets a new engine, so it never meets an index of the old one."""
+        """The index of the database behind ``engine``, current with every commit of any
+        process; built or refreshed inside the caller's transaction when needed.
+
+        Keyed by the engine object itself: a test database recreated under the same URL gets a
+        new engine, so it never meets an index of the old one. When another process committed
+        a searchable kind (its markers moved), every public record is re-read and only the
+        documents that differ are re-analysed."""
         with self._lock:
-            for position, (known, index) in enumerate(self._indexes):
-                if known is engine:
-                    self._indexes.append(self._indexes.pop(position))
-                    return index
+            entry = next((known for known in self._entries if known.engine is engine), None)
             generation = self._generation
-        index = PublicSearchIndex(public_documents(), self.analyzer(), _region_names())
+        url = engine.url.render_as_string(hide_password=False)
+        version = data_version(url, _VERSION_KINDS)  # before reading: a later commit shows
+        if entry is not None and entry.version == version:
+            return entry.index
+        docs = public_documents()
+        names = _region_names()
+        if entry is not None:
+            index = entry.index.refreshed(docs, names)
+        else:
+            index = PublicSearchIndex(docs, self.analyzer(), names)
         with self._lock:
-            if generation == self._generation:  # no commit landed while we were building
-                self._indexes.append((engine, index))
-                del self._indexes[: -self._size]
+            if generation == self._generation:  # no commit of ours landed while we read
+                self._entries = [known for known in self._entries if known.engine is not engine]
+                self._entries.append(_Entry(engine, url, index, version))
+                del self._entries[: -self._size]
         return index
 
 
