@@ -64,6 +64,9 @@ def test_list_propose_and_confirm(client: TestClient, web_world: WebWorld) -> No
     assert body["total_score"] <= body["unconstrained_score"] + 1e-9
     first = next(p for p in body["pairs"] if p["demand_id"] == web_world.demand_members)
     assert first["candidates"][0]["evidence"]
+    for pair in body["pairs"]:
+        names = {c["expert_id"]: c["name"] for c in pair["candidates"]}
+        assert pair["expert_name"] == names.get(pair["expert_id"])
     public = next(p for p in body["pairs"] if p["demand_id"] == web_world.demand_public)
     assert public["already_docked"] == [web_world.expert_a]
     assert public["expert_id"] != web_world.expert_a

@@ -96,6 +96,7 @@ class PairOut(BaseModel):
     demand_id: int
     demand_title: str
     expert_id: int | None
+    expert_name: str | None
     score: float
     best_expert_id: int | None
     is_best: bool
@@ -141,6 +142,9 @@ def propose(request: Request, actor: Caller, body: ProposalIn) -> ProposalOut:
                 demand_id=pair.demand.id or 0,
                 demand_title=pair.demand.title,
                 expert_id=pair.expert_id,
+                expert_name=proposal.expert_names.get(pair.expert_id)
+                if pair.expert_id is not None
+                else None,
                 score=pair.score,
                 best_expert_id=pair.best_expert_id,
                 is_best=pair.is_best,
