@@ -105,3 +105,37 @@ def test_search_is_in_the_openapi_document(client: TestClient, web_world: WebWor
     assert "/api/v1/search" in paths
     assert "/api/v1/suggest" in paths
     assert "429" in paths["/api/v1/search"]["get"]["responses"]
+
+
+def test_fuzzed_search_and_suggest_never_break(app: object, records: SearchRecords) -> None:
+    """Schemathesis over just these two operations, with a larger budget than the whole-API
+    fuzz: any q (control characters, NUL, emoji, huge codes), filters and pages — no 5xx and
+    every response valid against the documented schema."""
+    import schemathesis  # noqa: PLC0415 - dev dependency, heavy
+    from hypothesis import HealthCheck, given, settings  # noqa: PLC0415
+    from schemathesis.checks import not_a_server_error  # noqa: PLC0415
+    from schemathesis.specs.openapi.checks import response_schema_conformance  # noqa: PLC0415
+
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
+    done = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.path not in ("/api/v1/search", "/api/v1/suggest"):
+            continue
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=60,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def run(case: object) -> None:
+            case.call_and_validate(  # type: ignore[attr-defined]
+                checks=[not_a_server_error, response_schema_conformance]
+            )
+
+        run()
+        done.append(operation.path)
+    assert sorted(done) == ["/api/v1/search", "/api/v1/suggest"]
