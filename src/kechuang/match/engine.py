@@ -403,12 +403,15 @@ class MatchIndex:
         settings: MatchSettings | None = None,
         symmetric: bool = False,
         vectors: FloatArray | None = None,
+        tokens: Sequence[Sequence[str]] | None = None,
     ) -> MatchIndex:
         """Analyse, embed and index ``works``; works without owners become entities themselves.
 
         ``symmetric`` embeds works as queries (E5's advice for text-to-text similarity of the same
         genre, e.g. paper vs paper); otherwise as passages. ``vectors`` may hand in precomputed
-        embeddings (rows aligned with ``works``). Without an embedder the index is lexical-only.
+        embeddings (rows aligned with ``works``), ``tokens`` the analyser's tokens of each work
+        (index upkeep keeps them so an unchanged text is not analysed again). Without an embedder
+        the index is lexical-only.
         """
         settings = settings or MatchSettings()
         analyzer = analyzer or Analyzer()
@@ -425,7 +428,9 @@ class MatchIndex:
                         )
                     entity_list.append(Entity(id=work.id, kind="work", name=work.title))
                     known.add(work.id)
-        lexical = LexicalIndex().fit([analyzer.tokens(work.text) for work in work_list])
+        if tokens is None:
+            tokens = [analyzer.tokens(work.text) for work in work_list]
+        lexical = LexicalIndex().fit(tokens)
         vector_index = None
         if vectors is None and embedder is not None:
             texts = [analyzer.fold(work.text)[: settings.embed_max_chars] for work in work_list]

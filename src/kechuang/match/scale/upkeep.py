@@ -79,6 +79,8 @@ class IndexUpkeep:
         self.entities: dict[str, Entity] = {}
         self.works_by_entity: dict[str, list[Work]] = {}
         self._vectors: dict[str, tuple[str, FloatMatrix]] = {}
+        self._tokens: dict[str, tuple[str, list[str]]] = {}
+        """Work id -> (text hash, analyser tokens): only changed texts are analysed again."""
         self.index: MatchIndex | None = None
         self._pending_adoption = False
         self._lock = threading.Lock()
@@ -222,9 +224,25 @@ class IndexUpkeep:
             return None
         return np.stack([self._vectors[work.id][1] for work in works]).astype(np.float32)
 
+    def _tokens_for(self, works: Sequence[Work]) -> list[list[str]]:
+        found: list[list[str]] = []
+        fresh: dict[str, tuple[str, list[str]]] = {}
+        for work in works:
+            digest = text_hash(work.text)
+            cached = self._tokens.get(work.id)
+            if cached is not None and cached[0] == digest:
+                tokens = cached[1]
+            else:
+                tokens = self.analyzer.tokens(work.text)
+            fresh[work.id] = (digest, tokens)
+            found.append(tokens)
+        self._tokens = fresh
+        return found
+
     def _commit(self, report: UpkeepReport, *, progress: bool) -> None:
         entities, works = self._ordered()
         vectors = self._vectors_for(works, report, progress)
+        tokens = self._tokens_for(works)
         index = MatchIndex.build(
             works,
             entities,
@@ -233,6 +251,7 @@ class IndexUpkeep:
             settings=self.settings,
             symmetric=self.symmetric,
             vectors=vectors,
+            tokens=tokens,
         )
         if self.folder is not None:
             save_index(index, self.folder)
