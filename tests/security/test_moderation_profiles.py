@@ -10,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from fastapi.testclient import TestClient
 from services_world import World
+from web_world import WebWorld, sign_in
 
 from kechuang.demo.generate import generate_world
 from kechuang.domain import Actor, Role, User, ValidationError, Work
@@ -145,3 +147,20 @@ def test_no_demo_expert_or_organisation_profile_is_flagged() -> None:
                 flagged.append((collection, record.key, verdict.reasons))
     assert checked > 1200
     assert flagged == []
+
+
+def test_the_expert_sees_why_on_the_profile_page(web_world: WebWorld, client: TestClient) -> None:
+    token = sign_in(client, "exp_a")
+    response = client.post(
+        "/expert/profile/works",
+        data={"csrf_token": token, "kind": "paper", "title": REFERENCE_SPAM},
+    )
+    assert response.status_code == 422
+    assert "已提交区域运营人员审核" in response.text
+    assert "成人視頻" not in client.get(f"/experts/{web_world.expert_a}").text
+    english = client.post(
+        "/expert/profile/works?lang=en",
+        data={"csrf_token": token, "kind": "paper", "title": GAMBLING},
+    )
+    assert english.status_code == 422
+    assert "sent to the region&#39;s operators for review" in english.text
