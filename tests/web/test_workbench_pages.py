@@ -205,3 +205,14 @@ def test_board_highlights_stale_dockings_and_reminds_once(
     with transaction():
         entries = audit.list(SYSTEM, action_name="dockings.remind").items
     assert [e.entity_id for e in entries] == [web_world.docking]
+
+
+def test_an_admin_chooses_the_region(client: TestClient, web_world: WebWorld) -> None:
+    sign_in(client, "admin")
+    first = client.get("/operator/workbench")
+    assert first.status_code == 200
+    assert 'name="region"' in first.text
+    chosen = client.get(f"/operator/workbench?region={web_world.region_a}").text
+    assert f'data-testid="open-demand-{web_world.demand_public}"' in chosen
+    other = client.get(f"/operator/workbench?region={web_world.region_b}").text
+    assert f'data-testid="open-demand-{web_world.demand_public}"' not in other

@@ -87,6 +87,9 @@ def workbench_page(request: Request, actor: Operator) -> Response:
         statuses = (DemandStatus(filters["status"]),)
     min_age, max_age = AGES.get(filters["age"], (None, None))
     with tx(request):
+        region_choices = _region_choices(actor)
+        if region_id is None and region_choices:  # an admin starts with the first region
+            region_id = region_choices[0].id
         found = workbench.open_demands(
             actor,
             region_id,
@@ -95,7 +98,6 @@ def workbench_page(request: Request, actor: Operator) -> Response:
             min_age_days=min_age,
             max_age_days=max_age,
         )
-        region_choices = _region_choices(actor)
     short = language_of(request).short
     return render(
         request,
