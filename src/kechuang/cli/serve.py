@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from typing import Any
 
 import typer
@@ -34,16 +35,13 @@ def register(app: typer.Typer) -> None:
         named by KECHUANG_DATABASE_URL (the embedded SQLite file by default)."""
         import uvicorn  # noqa: PLC0415
 
-        from kechuang.app import create_app, prepare_for_serving  # noqa: PLC0415
+        from kechuang.app import prepare_for_serving  # noqa: PLC0415
         from kechuang.config import get_settings  # noqa: PLC0415
 
         settings = get_settings()
         workers = workers or default_workers()
         for line in prepare_for_serving(settings, demo_passwords=demo_passwords):
             typer.echo(line)
-        # Build the search index once here, so that every worker opens the saved one at start
-        # instead of each building it on its first search (seconds, with the embedder).
-        warm(create_app(settings))
         typer.echo(
             f"Kechuang 科创: http://{host}:{port}/  ·  API: http://{host}:{port}/api/v1/docs"
             f"  ·  {workers} worker(s) / 工作进程"
@@ -101,7 +99,11 @@ def warm(app: Any) -> Any:
 
 
 def warmed_app() -> Any:
-    """The app of one ``kechuang serve`` worker (uvicorn's factory), warmed before it serves."""
+    """The app of one ``kechuang serve`` worker (uvicorn's factory). It serves at once and warms
+    in a background thread, so start-up stays quick (``/healthz`` answers) while the expensive
+    first-use work is done before most visitors need it."""
     from kechuang.app import create_app  # noqa: PLC0415
 
-    return warm(create_app())
+    app = create_app()
+    threading.Thread(target=warm, args=(app,), name="kechuang-warm", daemon=True).start()
+    return app
