@@ -10,10 +10,19 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from kechuang.domain import Actor, DemandStatus, KechuangError, Role, ValidationError, label
+from kechuang.domain import (
+    Actor,
+    DemandStatus,
+    Docking,
+    KechuangError,
+    Role,
+    ValidationError,
+    label,
+)
 from kechuang.domain import codes as code_lists
 from kechuang.match.engine import MatchIndex
 from kechuang.services import regions, workbench
@@ -175,7 +184,10 @@ async def propose(request: Request, actor: Operator) -> Response:
     form = await request.form()
     region_id = _region_id(actor, request, form)
     batch_capacity = _int_or_none(str(form.get("batch_capacity") or ""), "batch_capacity")
-    return _proposal_page(request, actor, region_id, _demand_ids(form), batch_capacity)
+    # The engine and the solver take seconds for a large batch: off the event loop.
+    return await run_in_threadpool(
+        _proposal_page, request, actor, region_id, _demand_ids(form), batch_capacity
+    )
 
 
 def _choices(form: FormData, demand_ids: list[int]) -> list[workbench.Choice]:
@@ -203,16 +215,21 @@ async def confirm(request: Request, actor: Operator) -> Response:
     demand_ids = _demand_ids(form)
     batch_capacity = _int_or_none(str(form.get("batch_capacity") or ""), "batch_capacity")
     choices = _choices(form, demand_ids)
-    index = _index(request)
-    try:
+
+    def create() -> list[Docking]:
+        index = _index(request)
         with tx(request):
-            created = workbench.confirm(actor, index, region_id, choices)
+            return workbench.confirm(actor, index, region_id, choices)
+
+    try:
+        created = await run_in_threadpool(create)
     except KechuangError as error:
         kept = {
             c.demand_id: ("" if c.expert_id is None else str(c.expert_id), c.reason)
             for c in choices
         }
-        return _proposal_page(
+        return await run_in_threadpool(
+            _proposal_page,
             request,
             actor,
             region_id,
