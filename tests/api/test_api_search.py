@@ -56,6 +56,7 @@ def test_filters_pages_and_the_organisation_group(
         "/api/v1/search", params={"q": "膜", "region": str(web_world.region_b)}
     ).json()
     assert {h["region_id"] for h in region["hits"]} == {web_world.region_b}
+    assert {h["region_label_zh"] for h in region["hits"]} == {"另一试点"}
     second = client.get("/api/v1/search", params={"q": "膜", "per_page": 1, "page": 2}).json()
     first = client.get("/api/v1/search", params={"q": "膜", "per_page": 1}).json()
     assert first["pages"] == first["total"] == 2

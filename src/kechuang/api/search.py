@@ -61,6 +61,8 @@ class SearchHitOut(BaseModel):
     subtitle: str
     snippet: HighlightedText
     region_id: int | None
+    region_label_zh: str
+    region_label_en: str
     matched_terms: list[str] = Field(description="query terms found, rarest first / 命中词")
 
     @classmethod
@@ -77,6 +79,8 @@ class SearchHitOut(BaseModel):
             subtitle=hit.subtitle,
             snippet=HighlightedText.of(hit.snippet),
             region_id=hit.region_id,
+            region_label_zh=hit.region_label_zh,
+            region_label_en=hit.region_label_en,
             matched_terms=list(hit.matched_terms),
         )
 

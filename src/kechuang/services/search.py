@@ -500,6 +500,8 @@ class SearchHit:
     kind_label_zh: str
     kind_label_en: str
     matched_terms: tuple[str, ...] = ()
+    region_label_zh: str = ""
+    region_label_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -814,6 +816,11 @@ class PublicSearchIndex:
         rest = sorted((v for v in values if not v.selected), key=lambda v: (-v.count, v.code))
         return head + rest[: max(0, limit - len(head))]
 
+    def _region_label(self, region_id: int | None) -> tuple[str, str]:
+        if region_id is None:
+            return ("全国", "National")
+        return self.region_names.get(region_id, (str(region_id), str(region_id)))
+
     def search(self, query: str, filters: SearchFilters, page: int, per_page: int) -> SearchResults:
         """Ranked, filtered, paginated hits with facets and highlights (see the module doc)."""
         tokens = tuple(dict.fromkeys(self.analyzer.tokens(query))) if query else ()
@@ -863,6 +870,7 @@ class PublicSearchIndex:
                     zh,
                     en,
                     tuple(self.lexical.rarity_order(doc_terms)),
+                    *self._region_label(doc.region_id),
                 )
             )
         return SearchResults(query, filters, hits, total, page, per_page, facets, tokens)
