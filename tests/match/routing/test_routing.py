@@ -308,3 +308,51 @@ def test_router_with_the_real_e5_meaning_view(tmp_path: Path) -> None:
     assert routes[1][0].code == "210"
     assert 0.0 < routes[0][0].confidence <= 1.0
     assert router.meaning_weight == 0.5
+
+
+def test_classifier_rejects_view_weights_outside_zero_one() -> None:
+    with pytest.raises(ValueError, match="name_view_weight"):
+        RoutingClassifier(name_view_weight=-0.1)
+    with pytest.raises(ValueError, match="meaning_weight"):
+        RoutingClassifier(meaning_weight=1.2)
+
+
+def test_names_without_a_passage_embedder_add_no_view() -> None:
+    """Names are accepted by a character-only classifier (they only name the classes)."""
+    texts, labels = zip(*TOY_TRAIN, strict=True)
+    classifier = RoutingClassifier().fit(
+        list(texts), list(labels), names={"计算机": "计算机科学", "作物": "作物学", "医学": "医学"}
+    )
+    assert classifier.predict([TOY_TEST[0][0]]) == [TOY_TEST[0][1]]
+    assert classifier._names is None
+
+
+def test_calibration_never_sees_the_evaluated_texts(tmp_path: Path) -> None:
+    """dev_k minus the evaluated file; when dev_k is the evaluated file, the other dev files."""
+    from kechuang.match.evaluation.csl_discipline import _calibration_records  # noqa: PLC0415
+
+    _tiny_folder(tmp_path)
+    dev_1 = [json.loads(line) for line in (tmp_path / "dev_1.json").read_text("utf-8").splitlines()]
+    evaluated = {record["content"] for record in dev_1}
+    for k in range(5):
+        texts, labels = _calibration_records(tmp_path, k, evaluated)
+        assert texts, k
+        assert not set(texts) & evaluated
+        assert len(texts) == len(labels) == len(set(texts))
+
+
+@pytest.mark.slow
+def test_names_view_with_the_real_e5_model(tmp_path: Path) -> None:
+    """Label names as e5 passages classify without any example (zero-shot view)."""
+    embedder = E5Embedder(cache_dir=tmp_path / "cache")
+    names = {"计算机": "计算机科学与技术", "作物": "作物学", "医学": "临床医学"}
+    # All the weight on the names view: it decides on its own (the meaning view gets 0).
+    classifier = RoutingClassifier(embedder=embedder, use_characters=False, name_view_weight=1.0)
+    classifier.fit([], [], names=names, descriptions=dict(names))
+    test_texts, test_labels = zip(*TOY_TEST, strict=True)
+    assert classifier.predict(list(test_texts)) == list(test_labels)
+    # Query and passage vectors of one text are cached under different keys and differ.
+    query = embedder.embed_queries(["作物学"])
+    passage = embedder.embed_passages(["作物学"])
+    assert not np.allclose(query, passage)
+    assert np.allclose(E5Embedder(cache_dir=tmp_path / "cache").embed_passages(["作物学"]), passage)

