@@ -192,6 +192,14 @@ def test_board_highlights_stale_dockings_and_reminds_once(
         message_from_bytes(path.read_bytes(), policy=default_policy)["To"] for path in mails
     }
     assert recipients == {"ent_a@example.org", "exp_a@example.org"}
+    links = {
+        message_from_bytes(path.read_bytes(), policy=default_policy)["To"]: (
+            message_from_bytes(path.read_bytes(), policy=default_policy).get_body().get_content()  # type: ignore[union-attr]
+        )
+        for path in mails
+    }
+    assert "/my/demands" in links["ent_a@example.org"]
+    assert "/expert/invitations" in links["exp_a@example.org"]
     body = message_from_bytes(mails[0].read_bytes(), policy=default_policy).get_body()
     assert body is not None
     assert "公开需求：加氢催化剂" in body.get_content()

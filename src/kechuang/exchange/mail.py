@@ -12,7 +12,7 @@ import secrets
 from email.message import EmailMessage
 from pathlib import Path
 
-from kechuang.domain import User, label
+from kechuang.domain import DockingTargetKind, User, label
 from kechuang.services.dockings import Reminder
 
 
@@ -104,8 +104,14 @@ def send_docking_reminder(data_dir: Path, reminder: Reminder, *, base_url: str =
     base = base_url.rstrip("/")
     sent = []
     for recipient in reminder.recipients:
-        page = "/my/demands" if recipient.side == "enterprise" else "/expert/invitations"
-        link = f"\n{base}{page}" if base else ""
+        page = (
+            "/my/demands"
+            if recipient.side == "enterprise"
+            else "/expert/invitations"
+            if docking.target_kind is DockingTargetKind.EXPERT
+            else ""  # organisation members have no docking page of their own
+        )
+        link = f"\n{base}{page}" if base and page else ""
         subject = (
             f"科创 Kechuang：对接已 {reminder.idle_days} 天无进展 / "
             f"A docking has had no progress for {reminder.idle_days} days"
