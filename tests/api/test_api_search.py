@@ -140,3 +140,17 @@ def test_fuzzed_search_and_suggest_never_break(app: object, records: SearchRecor
         run()
         done.append(operation.path)
     assert sorted(done) == ["/api/v1/search", "/api/v1/suggest"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/experts", "/api/v1/demands", "/api/v1/organisations"])
+def test_api_list_text_search_shares_the_search_limit(web_world: WebWorld, path: str) -> None:
+    """A list's ``q`` is a public text search too: it counts on the search limit (429 with
+    Retry-After); paging without ``q`` does not."""
+    client = TestClient(create_app(get_settings(), rate_limits={"search": Limit(3, 60)}))
+    plain = [client.get(path).status_code for _ in range(5)]
+    assert plain == [200] * 5
+    searched = [client.get(path, params={"q": "氢"}) for _ in range(3)]
+    assert [r.status_code for r in searched] == [200, 200, 200]
+    limited = client.get("/api/v1/search", params={"q": "氢"})  # the same bucket
+    assert limited.status_code == 429
+    assert int(limited.headers["retry-after"]) >= 1

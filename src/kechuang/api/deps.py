@@ -68,3 +68,16 @@ def rate_limit(bucket: str) -> Callable[[Request], None]:
         limiter.hit(bucket, request.client.host if request.client else "unknown")
 
     return dependency
+
+
+def rate_limit_text_search(bucket: str) -> Callable[[Request], None]:
+    """Count a list request on ``bucket`` only when it searches by text (a non-empty ``q``):
+    the API lists' ``q`` is a public search like ``/api/v1/search`` and shares its limit, while
+    plain paging through a list is not limited."""
+
+    def dependency(request: Request) -> None:
+        if request.method == "GET" and (request.query_params.get("q") or "").strip():
+            limiter: Limiter = request.app.state.rate_limiter
+            limiter.hit(bucket, request.client.host if request.client else "unknown")
+
+    return dependency

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from kechuang.api.deps import Caller, rate_limit, tx
+from kechuang.api.deps import Caller, rate_limit, rate_limit_text_search, tx
 from kechuang.api.errors import ERROR_RESPONSES
 from kechuang.api.schemas import (
     PageOut,
@@ -66,7 +66,12 @@ from kechuang.services import (
 )
 from kechuang.services.search_index import SearchIndex
 
-router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/api/v1",
+    responses=ERROR_RESPONSES,
+    # a list's ``q`` is a public text search: it shares the search rate limit
+    dependencies=[Depends(rate_limit_text_search("search"))],
+)
 
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="items to skip / 跳过条数")]
 Limit = Annotated[int, Query(ge=1, le=200, description="page size / 每页条数")]
