@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import secrets
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -151,6 +152,13 @@ def _database_check(settings: Settings) -> Callable[[], bool]:
     return check
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While serving: open or build the matching index in the background from the start."""
+    app.state.search_index.warm_in_background()
+    yield
+
+
 def prepare_for_serving(settings: Settings, *, demo_passwords: bool) -> list[str]:
     """Bring the database to the latest schema; in development, give each demo account a fresh
     random password and return the lines to print once (passwords never live in the repository)."""
@@ -203,6 +211,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         debug=settings.debug,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.rate_limiter = RateLimiter(

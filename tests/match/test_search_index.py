@@ -186,3 +186,16 @@ def test_one_mapping_serves_services_and_the_saved_index(
     assert member_work.owners == (f"expert:{world['hydrogen']}", f"organisation:{world['lab']}")
     assert records.parse_entity_id("organisation:7") == ("organisation", 7)
     assert records.parse_entity_id("work:7") is None
+
+
+def test_a_commit_this_process_did_not_hear_is_caught_up(
+    world: dict[str, int], system: Actor
+) -> None:
+    """Another web worker or a CLI import commits without reaching this process's hook: the
+    shared data version tells, and the index is caught up in the background."""
+    source = SearchIndex(None, embedder="none")
+    assert service.search(PUBLIC, source, "钙钛矿").total == 0
+    experts.create(system, Expert(name="钱新", region_id=world["lanzhou"], bio="钙钛矿太阳能电池"))
+    source.index()  # notices the new data version, starts the catch-up, keeps serving
+    source.wait_until_current(60)
+    assert service.search(PUBLIC, source, "钙钛矿").total == 1

@@ -54,3 +54,19 @@ def test_review_queue_suggests_disciplines_and_industries_with_confidence(
     assert re.search(r"\d{3} \S+ <span class=\"muted\">\d+%</span>", disciplines.group(1))
     assert re.search(r"\d{2} \S+ <span class=\"muted\">\d+%</span>", industries.group(1))
     assert "建议学科" in queue
+
+
+def test_a_served_app_builds_its_index_in_the_background_at_start(
+    web_world: WebWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time  # noqa: PLC0415
+
+    monkeypatch.setenv("KECHUANG_MATCH_INDEX_EMBEDDER", "none")
+    get_settings.cache_clear()
+    app = create_app(get_settings(), rate_limits={})
+    assert not app.state.search_index.built
+    with TestClient(app):  # runs the lifespan, as `kechuang serve` does
+        deadline = time.monotonic() + 60
+        while not app.state.search_index.built and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert app.state.search_index.built

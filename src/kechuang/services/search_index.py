@@ -51,6 +51,7 @@ from kechuang.match.settings import EmbedderName, MatchSettings
 from kechuang.match.settings import get_settings as match_settings
 from kechuang.services import achievements, experts, organisations, policy
 from kechuang.services.context import action, transaction
+from kechuang.services.hooks import Version, data_version
 
 __plumbing__ = ("load_all_records", "load_changed_records", "resolve_embedder")
 """Public helpers that are not service actions (they read as the anonymous public)."""
@@ -183,6 +184,8 @@ class SearchIndex:
         self._lock = threading.RLock()
         self.last_report: UpkeepReport | None = None
         self._refresher: threading.Thread | None = None
+        self._seen: Version | None = None
+        """Data version of the indexed kinds when the index last matched the database."""
 
     @property
     def built(self) -> bool:
@@ -196,12 +199,37 @@ class SearchIndex:
         return "hybrid" if index.vectors is not None and index.embedder is not None else "lexical"
 
     def index(self) -> MatchIndex:
-        """The current index (opened or built on first use)."""
+        """The current index (opened or built on first use).
+
+        Another process's commit (a second web worker, a CLI import) bumps the shared data
+        version without reaching this process's hook: the index is then caught up by a full
+        pass in the background while the current one keeps serving.
+        """
         with self._lock:
             if self._upkeep is None or self._upkeep.index is None:
+                version = self._version()
                 self._upkeep = self._open()
+                self._seen = version
+            elif self._version() != self._seen and not self._refreshing():
+                self._start_catch_up(self._upkeep)
             assert self._upkeep.index is not None
             return self._upkeep.index
+
+    def _version(self) -> Version:
+        from kechuang.config import get_settings  # noqa: PLC0415 - only when no URL was given
+
+        url = self.database_url or get_settings().database_url
+        return data_version(url, records.INDEXED_KINDS)
+
+    def _refreshing(self) -> bool:
+        return self._refresher is not None and self._refresher.is_alive()
+
+    def _start_catch_up(self, upkeep: IndexUpkeep) -> None:
+        self._seen = self._version()  # changes after this point trigger the next pass
+        self._refresher = threading.Thread(
+            target=self._catch_up, args=(upkeep,), name="match-index-catch-up", daemon=True
+        )
+        self._refresher.start()
 
     def rebuild(self, *, progress: bool = False) -> UpkeepReport:
         """Re-read every record and rebuild (vectors of unchanged texts are reused)."""
@@ -232,6 +260,22 @@ class SearchIndex:
                 record_changes = load_changed_records(changes)
             if record_changes.upserts or record_changes.removals:
                 self.last_report = self._upkeep.apply(record_changes)
+            if not self._refreshing():
+                self._seen = self._version()  # this process's own commit is now indexed
+
+    def warm_in_background(self) -> threading.Thread:
+        """Open or build the index in a background thread, so that the first recommendation
+        page of a freshly started server does not wait for it (a request arriving earlier waits
+        on the same lock instead of building a second copy)."""
+        thread = threading.Thread(target=self._warm, name="match-index-warm", daemon=True)
+        thread.start()
+        return thread
+
+    def _warm(self) -> None:
+        try:
+            self.index()
+        except Exception:  # the first request will try again and show the error path
+            log.exception("match index warm-up failed")
 
     def wait_until_current(self, timeout: float | None = None) -> None:
         """Block until the catch-up pass after opening a saved index has finished."""
@@ -278,10 +322,7 @@ class SearchIndex:
                 # Serve the saved index at once (mmap); changes committed while no process was
                 # watching (e.g. by a CLI import) are caught up by one full pass in the
                 # background, reusing the vectors of unchanged texts.
-                self._refresher = threading.Thread(
-                    target=self._catch_up, args=(upkeep,), name="match-index-catch-up", daemon=True
-                )
-                self._refresher.start()
+                self._start_catch_up(upkeep)
                 return upkeep
         self._upkeep = None
         upkeep = self._fresh_upkeep()

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import secrets
 import shutil
 import time
 from dataclasses import dataclass
@@ -84,22 +86,32 @@ def save_index(index: MatchIndex, folder: Path) -> Manifest:
     """Save ``index`` into ``folder`` atomically (sibling temp folder, then rename)."""
     folder = folder.resolve()
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = folder.with_name(f".{folder.name}.saving")
-    retired = folder.with_name(f".{folder.name}.old")
-    for leftover in (staging, retired):
-        if leftover.exists():
-            shutil.rmtree(leftover)
+    # Names private to this save: several processes (web workers) may save the same folder.
+    token = f"{os.getpid()}-{secrets.token_hex(4)}"
+    staging = folder.with_name(f".{folder.name}.saving-{token}")
     index.save(staging)
     manifest = manifest_of(index)
     (staging / MANIFEST_FILE).write_text(
         json.dumps(manifest.to_dict(), ensure_ascii=False), encoding="utf-8"
     )
-    if folder.exists():
-        folder.rename(retired)
-    staging.rename(folder)
-    if retired.exists():
-        shutil.rmtree(retired)
-    return manifest
+    for attempt in range(20):
+        retired = folder.with_name(f".{folder.name}.old-{token}-{attempt}")
+        try:
+            if folder.exists():
+                folder.rename(retired)
+            staging.rename(folder)
+        except OSError:  # another process swapped its copy in between: retire that one too
+            time.sleep(0.05)
+            continue
+        finally:
+            if retired.exists():
+                shutil.rmtree(retired, ignore_errors=True)
+        return manifest
+    shutil.rmtree(staging, ignore_errors=True)
+    raise IndexFormatError(
+        f"无法替换索引目录 {folder} / Could not swap the new index into {folder}: another process "
+        "keeps replacing it; run `kechuang match rebuild` when it is idle."
+    )
 
 
 def read_manifest(folder: Path) -> Manifest:
