@@ -911,6 +911,7 @@ class _IndexCache:
         self._entries: builtins.list[_Entry] = []
         self._lock = threading.Lock()
         self._updating = threading.Lock()
+        self._refreshing = threading.Lock()
         self._generation = 0
         self._size = size
         self._analyzer: Analyzer | None = None
@@ -976,13 +977,27 @@ class _IndexCache:
         new engine, so it never meets an index of the old one. When another process committed
         a searchable kind (its markers moved), every public record is re-read and only the
         documents that differ are re-analysed."""
-        with self._lock:
-            entry = next((known for known in self._entries if known.engine is engine), None)
-            generation = self._generation
         url = engine.url.render_as_string(hide_password=False)
-        version = data_version(url, _VERSION_KINDS)  # before reading: a later commit shows
+        entry, version = self._current(engine, url)
         if entry is not None and entry.version == version:
             return entry.index
+        with self._refreshing:  # one reader refreshes; the others wait and take its result
+            entry, version = self._current(engine, url)
+            if entry is not None and entry.version == version:
+                return entry.index
+            return self._read(engine, url, entry, version)
+
+    def _current(self, engine: Engine, url: str) -> tuple[_Entry | None, Version]:
+        with self._lock:
+            entry = next((known for known in self._entries if known.engine is engine), None)
+        return entry, data_version(url, _VERSION_KINDS)
+
+    def _read(
+        self, engine: Engine, url: str, entry: _Entry | None, version: Version
+    ) -> PublicSearchIndex:
+        """Build (or refresh) the index from every public record; ``version`` was read before."""
+        with self._lock:
+            generation = self._generation
         docs = public_documents()
         names = _region_names()
         if entry is not None:
