@@ -361,6 +361,11 @@ EXPECTED: dict[str, list[tuple[str, frozenset[str]]]] = {
     "search.query": PUBLIC,
     "search.suggest": PUBLIC,
     "matching.match_demand": [("none", SIGNED)],
+    # routing suggestions of a demand: the rule admits anyone, demands.get then applies the tier
+    "matching.route_demand": PUBLIC,
+    # the one per-process matching index (services.search_index): public records only
+    "search_index.search": PUBLIC,
+    "search_index.top_by_kind": PUBLIC,
     # the matching workbench: the region's staff
     "workbench.open_demands": [("region", STAFF), ("none", NOBODY)],
     "workbench.propose": [("region", STAFF), ("none", NOBODY)],
