@@ -16,7 +16,6 @@ from starlette.responses import RedirectResponse, Response
 
 from kechuang.domain import (
     Actor,
-    Conflict,
     Docking,
     Event,
     EventKind,
@@ -30,12 +29,16 @@ from kechuang.domain import (
     label,
     validate,
 )
-from kechuang.domain import codes as code_lists
-from kechuang.match.engine import MatchIndex
 from kechuang.services import demands, dockings, events, experts, organisations, regions
-from kechuang.services.search_index import SearchIndex
 from kechuang.web import i18n
 from kechuang.web.deps import require_roles, tx
+from kechuang.web.forms import (
+    form_ids,
+    industry_options,
+    match_index,
+    operator_region,
+    run_then_redirect,
+)
 from kechuang.web.templating import flash, language_of, render
 
 log = logging.getLogger("kechuang.web.events")
@@ -44,29 +47,6 @@ router = APIRouter()
 Operator = Annotated[Actor, Depends(require_roles(Role.REGION_OPERATOR, Role.NATIONAL_ADMIN))]
 
 EVENT_FIELDS = ("kind", "title", "starts_on", "ends_on", "location", "description")
-
-
-def match_index(request: Request) -> MatchIndex:
-    """The app's one matching index (kept current after every commit by its hook)."""
-    source: SearchIndex = request.app.state.search_index
-    return source.index()
-
-
-def operator_region(actor: Actor, request: Request) -> int | None:
-    """The operator's region; a national admin picks one with ``?region=``."""
-    chosen = request.query_params.get("region")
-    if actor.role is Role.NATIONAL_ADMIN and chosen and chosen.isdigit():
-        return int(chosen)
-    return actor.region_id
-
-
-def industry_options() -> list[tuple[str, str]]:
-    """GB/T 4754 divisions (大类) for the industry choice."""
-    return [
-        (code.code, f"{code.code} {code.name}")
-        for code in code_lists.industries().values()
-        if code.level == 2
-    ]
 
 
 def event_status(event: Event, today: dt.date | None = None) -> str:
@@ -102,22 +82,6 @@ def _date(value: str, field: str) -> dt.date | None:
             fix_zh="请按 年-月-日 填写，例如 2025-06-18",
             fix_en="Write it as year-month-day, e.g. 2025-06-18",
         ) from error
-
-
-def _ids(form: FormData, name: str) -> list[int]:
-    values = []
-    for raw in form.getlist(name):
-        text = str(raw).strip()
-        if not text.isdigit():
-            raise ValidationError.single(
-                name,
-                problem_zh="选择的值无效",
-                problem_en="an invalid choice was submitted",
-                fix_zh="请从列表中选择",
-                fix_en="Choose from the list",
-            )
-        values.append(int(text))
-    return values
 
 
 def _form_values(form: FormData) -> dict[str, Any]:
@@ -280,7 +244,7 @@ async def create_event(request: Request, actor: Operator) -> Response:
     language = language_of(request)
     try:
         if region_id is None:  # a national admin chooses the region on the form
-            chosen = _ids(form, "region_id")
+            chosen = form_ids(form, "region_id")
             region_id = chosen[0] if chosen else None
             values["region_id"] = str(region_id or "")
         changes = _event_changes(values)
@@ -417,21 +381,16 @@ def event_detail(request: Request, event_id: int, actor: Operator) -> Response:
 
 
 def _run(request: Request, actor: Actor, event_id: int, work: Any, message: str) -> Response:
-    """Run one service call in a transaction; on a refusal re-render the page with the reason."""
-    language = language_of(request)
-    try:
-        with tx(request):
-            work()
-    except (ValidationError, Conflict) as error:
-        return _detail_page(
-            request,
-            actor,
-            event_id,
-            errors=error.lines(language.short),
-            status_code=422 if isinstance(error, ValidationError) else 409,
-        )
-    flash(request, "ok", i18n.gettext(language, message))
-    return RedirectResponse(f"/operator/events/{event_id}", status_code=303)
+    """One service call, then back to the event; a refusal shows the page with the reason."""
+    return run_then_redirect(
+        request,
+        work,
+        message,
+        f"/operator/events/{event_id}",
+        lambda errors, status: _detail_page(
+            request, actor, event_id, errors=errors, status_code=status
+        ),
+    )
 
 
 @router.post("/operator/events/{event_id}")
@@ -522,7 +481,7 @@ async def link_docking(request: Request, event_id: int, actor: Operator) -> Resp
     form = await request.form()
 
     def work() -> None:
-        chosen = _ids(form, "docking_id")
+        chosen = form_ids(form, "docking_id")
         if not chosen:
             raise ValidationError.single(
                 "docking_id",

@@ -32,7 +32,13 @@ from kechuang.domain.honour import NomineeKind, ReviewRound
 from kechuang.services import achievements, experts, honours, organisations
 from kechuang.web import i18n
 from kechuang.web.deps import require_roles, tx
-from kechuang.web.events import match_index, operator_region
+from kechuang.web.forms import (
+    form_ids,
+    form_text,
+    match_index,
+    operator_region,
+    run_then_redirect,
+)
 from kechuang.web.templating import flash, language_of, render
 
 log = logging.getLogger("kechuang.web.honours")
@@ -48,29 +54,6 @@ MAX_ROUNDS = 2
 
 def _field_error(field: str, zh: str, en: str, fix_zh: str, fix_en: str) -> ValidationError:
     return ValidationError.single(field, problem_zh=zh, problem_en=en, fix_zh=fix_zh, fix_en=fix_en)
-
-
-def _ints(form: FormData, name: str) -> list[int]:
-    values = []
-    for raw in form.getlist(name):
-        text = str(raw).strip()
-        if not text:
-            continue
-        if not text.isdigit() or len(text) > 12:
-            raise _field_error(
-                name,
-                "选择的值无效",
-                "an invalid choice was submitted",
-                "请从列表中选择",
-                "Choose from the list",
-            )
-        values.append(int(text))
-    return values
-
-
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _kind_options(request: Request) -> list[tuple[str, str]]:
@@ -124,7 +107,7 @@ def honour_lists(request: Request, actor: Operator) -> Response:
 async def create_list(request: Request, actor: Operator) -> Response:
     """Open a new edition of an honour list for the operator's region (nominations open)."""
     form = await request.form()
-    values = {name: _text(form, name) for name in ("kind", "year", "title")}
+    values = {name: form_text(form, name) for name in ("kind", "year", "title")}
     language = language_of(request)
     try:
         if values["kind"] not in HonourListKind._value2member_map_:
@@ -304,27 +287,23 @@ def honour_detail(request: Request, honour_list_id: int, actor: Operator) -> Res
 
 
 def _run(request: Request, actor: Actor, honour_list_id: int, work: Any, message: str) -> Response:
-    language = language_of(request)
-    try:
-        with tx(request):
-            work()
-    except (ValidationError, Conflict) as error:
-        return _detail_page(
-            request,
-            actor,
-            honour_list_id,
-            errors=error.lines(language.short),
-            status_code=422 if isinstance(error, ValidationError) else 409,
-        )
-    flash(request, "ok", i18n.gettext(language, message))
-    return RedirectResponse(f"/operator/honours/{honour_list_id}", status_code=303)
+    """One service call, then back to the list; a refusal shows the page with the reason."""
+    return run_then_redirect(
+        request,
+        work,
+        message,
+        f"/operator/honours/{honour_list_id}",
+        lambda errors, status: _detail_page(
+            request, actor, honour_list_id, errors=errors, status_code=status
+        ),
+    )
 
 
 def nomination_from_form(form: FormData) -> Nomination:
     """A nomination from the form: a registered nominee (``kind:id``) or a named person."""
-    reason = _text(form, "reason")
-    reference = _text(form, "nominee")
-    name = _text(form, "nominee_name")
+    reason = form_text(form, "reason")
+    reference = form_text(form, "nominee")
+    name = form_text(form, "nominee_name")
     if reference:
         kind, _, raw_id = reference.partition(":")
         if kind not in NomineeKind._value2member_map_ or not raw_id.isdigit() or len(raw_id) > 12:
@@ -340,7 +319,7 @@ def nomination_from_form(form: FormData) -> Nomination:
             {
                 "nominee_kind": kind,
                 "nominee_id": int(raw_id),
-                "nominee_name": name or _text(form, "nominee_label") or reference,
+                "nominee_name": name or form_text(form, "nominee_label") or reference,
                 "reason": reason,
             },
         )
@@ -393,13 +372,13 @@ async def open_round(request: Request, honour_list_id: int, actor: Operator) -> 
     form = await request.form()
 
     def work() -> None:
-        numbers = _ints(form, "number")
+        numbers = form_ids(form, "number")
         if not numbers:
             raise _field_error(
                 "number", "缺少轮次", "the round is missing", "请重新打开页面", "Reload the page"
             )
-        reviewers = [*_ints(form, "reviewer"), *_ints(form, "reviewer_extra")]
-        shortlist = _ints(form, "shortlist")
+        reviewers = [*form_ids(form, "reviewer"), *form_ids(form, "reviewer_extra")]
+        shortlist = form_ids(form, "shortlist")
         if numbers[0] > 1 and not shortlist:
             raise _field_error(
                 "shortlist",
@@ -430,8 +409,8 @@ async def publish(request: Request, honour_list_id: int, actor: Operator) -> Res
 
     def work() -> None:
         entries = []
-        for nomination_id in _ints(form, "nomination"):
-            rank_text = _text(form, f"rank-{nomination_id}")
+        for nomination_id in form_ids(form, "nomination"):
+            rank_text = form_text(form, f"rank-{nomination_id}")
             if not rank_text:
                 continue
             if not rank_text.isdigit() or not 1 <= int(rank_text) <= 10_000:
@@ -446,7 +425,7 @@ async def publish(request: Request, honour_list_id: int, actor: Operator) -> Res
                 HonourEntry(
                     nomination_id=nomination_id,
                     rank=int(rank_text),
-                    citation=_text(form, f"citation-{nomination_id}"),
+                    citation=form_text(form, f"citation-{nomination_id}"),
                 )
             )
         honours.publish(actor, honour_list_id, entries)
@@ -570,8 +549,8 @@ async def submit_scores(
     language = language_of(request)
     try:
         scores = []
-        for nomination_id in _ints(form, "nomination"):
-            value = _text(form, f"score-{nomination_id}")
+        for nomination_id in form_ids(form, "nomination"):
+            value = form_text(form, f"score-{nomination_id}")
             if not value:
                 continue
             if not value.isdigit() or int(value) > 100:
@@ -587,7 +566,7 @@ async def submit_scores(
                     nomination_id=nomination_id,
                     reviewer_expert_id=actor.expert_id or 0,
                     score=int(value),
-                    comment=_text(form, f"comment-{nomination_id}")[:2000],
+                    comment=form_text(form, f"comment-{nomination_id}")[:2000],
                 )
             )
         if not scores:

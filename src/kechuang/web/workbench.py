@@ -23,12 +23,10 @@ from kechuang.domain import (
     ValidationError,
     label,
 )
-from kechuang.domain import codes as code_lists
-from kechuang.match.engine import MatchIndex
 from kechuang.services import regions, workbench
-from kechuang.services.search_index import SearchIndex
 from kechuang.web import i18n
 from kechuang.web.deps import require_roles, tx
+from kechuang.web.forms import industry_options, match_index, operator_region
 from kechuang.web.portal import industry_text
 from kechuang.web.templating import flash, language_of, render
 
@@ -46,29 +44,6 @@ AGES: dict[str, tuple[int | None, int | None]] = {
 """Age filter choices → (min, max) days since the demand was posted."""
 
 STATUSES = (DemandStatus.PUBLISHED, DemandStatus.DOCKING)
-
-
-def _region_id(actor: Actor, request: Request, form: FormData | None = None) -> int | None:
-    chosen = (form.get("region") if form is not None else None) or request.query_params.get(
-        "region"
-    )
-    if actor.role is Role.NATIONAL_ADMIN and isinstance(chosen, str) and chosen.isdigit():
-        return int(chosen)
-    return actor.region_id
-
-
-def _index(request: Request) -> MatchIndex:
-    """The app's one matching index (kept current after every commit by its hook)."""
-    source: SearchIndex = request.app.state.search_index
-    return source.index()
-
-
-def _industries() -> list[tuple[str, str]]:
-    return [
-        (code.code, f"{code.code} {code.name}")
-        for code in code_lists.industries().values()
-        if code.level == 2
-    ]
 
 
 def _filters(request: Request) -> dict[str, str]:
@@ -90,7 +65,7 @@ def _region_choices(actor: Actor) -> list[Any]:
 def workbench_page(request: Request, actor: Operator) -> Response:
     """Step 1: the region's open demands, filtered; tick the ones to assign."""
     filters = _filters(request)
-    region_id = _region_id(actor, request)
+    region_id = operator_region(actor, request)
     statuses: Sequence[DemandStatus] = STATUSES
     if filters["status"] in {s.value for s in STATUSES}:
         statuses = (DemandStatus(filters["status"]),)
@@ -116,7 +91,7 @@ def workbench_page(request: Request, actor: Operator) -> Response:
             "filters": filters,
             "region_id": region_id,
             "region_choices": region_choices,
-            "industries": _industries(),
+            "industries": industry_options(),
             "statuses": [(s.value, label(s, short)) for s in STATUSES],
             "industry_text": industry_text,
             "max_batch": workbench.MAX_BATCH,
@@ -158,7 +133,7 @@ def _proposal_page(
     errors: list[str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    index = _index(request)
+    index = match_index(request)
     with tx(request):
         proposal = workbench.propose(
             actor, index, region_id, demand_ids, batch_capacity=batch_capacity
@@ -182,7 +157,7 @@ def _proposal_page(
 async def propose(request: Request, actor: Operator) -> Response:
     """Step 2: the proposed assignment with its evidence and the price of balance."""
     form = await request.form()
-    region_id = _region_id(actor, request, form)
+    region_id = operator_region(actor, request, form)
     batch_capacity = _int_or_none(str(form.get("batch_capacity") or ""), "batch_capacity")
     # The engine and the solver take seconds for a large batch: off the event loop.
     return await run_in_threadpool(
@@ -210,14 +185,14 @@ def _choices(form: FormData, demand_ids: list[int]) -> list[workbench.Choice]:
 async def confirm(request: Request, actor: Operator) -> Response:
     """Step 3: create the docking requests (all or nothing); overrides go to the audit log."""
     form = await request.form()
-    region_id = _region_id(actor, request, form)
+    region_id = operator_region(actor, request, form)
     language = language_of(request)
     demand_ids = _demand_ids(form)
     batch_capacity = _int_or_none(str(form.get("batch_capacity") or ""), "batch_capacity")
     choices = _choices(form, demand_ids)
 
     def create() -> list[Docking]:
-        index = _index(request)
+        index = match_index(request)
         with tx(request):
             return workbench.confirm(actor, index, region_id, choices)
 

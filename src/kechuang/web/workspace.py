@@ -53,6 +53,7 @@ from kechuang.services import (
 )
 from kechuang.web import i18n, mail
 from kechuang.web.deps import require_roles, tx
+from kechuang.web.forms import industry_options, operator_region
 from kechuang.web.portal import discipline_text, industry_text
 from kechuang.web.recommend import recommend, suggested_codes
 from kechuang.web.templating import flash, language_of, render
@@ -82,15 +83,6 @@ def _split(text: str) -> list[str]:
     for separator in ("，", "、", ";", "；", "\n"):
         text = text.replace(separator, ",")
     return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def _industry_options() -> list[tuple[str, str]]:
-    """GB/T 4754 divisions (大类, two digits) for the demand form's industry choice."""
-    return [
-        (code.code, f"{code.code} {code.name}")
-        for code in code_lists.industries().values()
-        if code.level == 2
-    ]
 
 
 def _demand_from_form(actor: Actor, form: dict[str, str]) -> tuple[Demand | None, list[str]]:
@@ -169,7 +161,7 @@ def _demand_form(
             "errors": errors,
             "issues": issues,
             "flagged": flagged,
-            "industry_options": _industry_options(),
+            "industry_options": industry_options(),
             "selected_industries": set(_split(values.get("industry_codes", ""))),
             "tiers": [
                 (tier.value, label(tier, language_of(request).short))
@@ -413,17 +405,10 @@ def _target_names(actor: Actor, items: list[Docking]) -> dict[tuple[DockingTarge
     return names
 
 
-def _operator_region(actor: Actor, request: Request) -> int | None:
-    chosen = request.query_params.get("region")
-    if actor.role is Role.NATIONAL_ADMIN and chosen and chosen.isdigit():
-        return int(chosen)
-    return actor.region_id
-
-
 @router.get("/operator/dockings")
 def docking_board(request: Request, actor: Operator) -> Response:
     """The docking kanban of the operator's region: one column per stage."""
-    region_id = _operator_region(actor, request)
+    region_id = operator_region(actor, request)
     with tx(request):
         page = dockings.list(actor, region_id=region_id, limit=1000)
         demand_titles = {d.id: d.title for d in demands.all_in_region(actor, region_id)}
@@ -475,7 +460,7 @@ def remind_stale_dockings(request: Request, actor: Operator) -> Response:
     """Mail the parties of the region's stale dockings (each at most once per N days)."""
     settings = request.app.state.settings
     language = language_of(request)
-    region_id = _operator_region(actor, request)
+    region_id = operator_region(actor, request)
     with tx(request):
         result = dockings.remind(
             actor,
@@ -643,7 +628,7 @@ def _dashboard_data(actor: Actor, region_id: int | None, language: i18n.Language
 @router.get("/dashboard")
 def dashboard(request: Request, actor: Operator) -> Response:
     """The region's KPIs and trends as ECharts charts."""
-    region_id = _operator_region(actor, request)
+    region_id = operator_region(actor, request)
     language = language_of(request)
     with tx(request):
         region = regions.get(actor, region_id) if region_id else None
@@ -668,7 +653,7 @@ __all__ = ["router"]
 @router.get("/operator/review")
 def review_queue(request: Request, actor: Operator) -> Response:
     """Demands waiting for the operator's review before they are published."""
-    region_id = _operator_region(actor, request)
+    region_id = operator_region(actor, request)
     with tx(request):
         page = demands.list(
             actor, region_id=region_id, status=DemandStatus.PENDING_REVIEW, limit=200
@@ -702,7 +687,7 @@ def review_demand(
 @router.get("/operator/users")
 def region_users(request: Request, actor: Operator) -> Response:
     """The region's accounts, and a form to invite an enterprise member or an expert."""
-    region_id = _operator_region(actor, request)
+    region_id = operator_region(actor, request)
     with tx(request):
         page = users.list(actor, region_id=region_id, limit=500)
         enterprises = organisations.all_in_region(
@@ -727,7 +712,7 @@ def invite_user(
 ) -> Response:
     """Create an enterprise member's account and mail them a link to choose their password."""
     language = language_of(request)
-    region_id = _operator_region(actor, request)
+    region_id = operator_region(actor, request)
     errors: list[str] = []
     invited = None
     try:
