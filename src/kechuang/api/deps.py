@@ -8,9 +8,12 @@ from typing import Annotated, Protocol
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import Field
 
 from kechuang.domain import Actor, PermissionDenied
+from kechuang.match.engine import MatchIndex
 from kechuang.services import transaction, users
+from kechuang.services.search_index import SearchIndex
 
 bearer = HTTPBearer(
     auto_error=False, description="API token from the account page / 账户页面生成的 API 令牌"
@@ -81,3 +84,13 @@ def rate_limit_text_search(bucket: str) -> Callable[[Request], None]:
             limiter.hit(bucket, request.client.host if request.client else "unknown")
 
     return dependency
+
+
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+"""A record id as the API accepts it (PostgreSQL's INTEGER range; larger ones are refused, 422)."""
+
+
+def match_index(request: Request) -> MatchIndex:
+    """The app's one matching index (kept current after every commit by its hook)."""
+    source: SearchIndex = request.app.state.search_index
+    return source.index()

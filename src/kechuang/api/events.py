@@ -11,21 +11,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from kechuang.api.deps import Caller, tx
+from kechuang.api.deps import Caller, Id, match_index, tx
 from kechuang.api.errors import ERROR_RESPONSES
 from kechuang.domain import Event, EventKind, ParticipantKind, Participation, validate
-from kechuang.match.engine import MatchIndex
 from kechuang.services import events
-from kechuang.services.search_index import SearchIndex
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
-
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
-
-
-def _index(request: Request) -> MatchIndex:
-    source: SearchIndex = request.app.state.search_index
-    return source.index()
 
 
 class EventIn(BaseModel):
@@ -146,7 +137,7 @@ def proposals(
     """Experts and organisations of the event's region matched to its title, description and
     industries, best first, with the matched terms and works behind each."""
     with tx(request):
-        found = events.propose_participants(actor, _index(request), event_id, k=k)
+        found = events.propose_participants(actor, match_index(request), event_id, k=k)
     return [
         ProposedPartyOut(
             participant_kind=party.participant_kind,

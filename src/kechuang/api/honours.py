@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from kechuang.api.deps import Caller, tx
+from kechuang.api.deps import Caller, Id, match_index, tx
 from kechuang.api.errors import ERROR_RESPONSES
 from kechuang.domain import (
     HonourEntry,
@@ -23,18 +23,9 @@ from kechuang.domain import (
     validate,
 )
 from kechuang.domain.honour import NomineeKind
-from kechuang.match.engine import MatchIndex
 from kechuang.services import honours
-from kechuang.services.search_index import SearchIndex
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
-
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
-
-
-def _index(request: Request) -> MatchIndex:
-    source: SearchIndex = request.app.state.search_index
-    return source.index()
 
 
 class HonourListIn(BaseModel):
@@ -177,7 +168,7 @@ def reviewer_proposals(
     conflicts of interest (same organisation, co-authorship, the nominee themself) left out."""
     with tx(request):
         found = honours.propose_reviewers(
-            actor, _index(request), honour_list_id, nomination_ids=nomination_id or None, k=k
+            actor, match_index(request), honour_list_id, nomination_ids=nomination_id or None, k=k
         )
 
     def out(candidate: honours.ReviewerCandidate) -> ReviewerOut:

@@ -14,21 +14,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, Field
 
-from kechuang.api.deps import Caller, tx
+from kechuang.api.deps import Caller, match_index, tx
 from kechuang.api.errors import ERROR_RESPONSES
 from kechuang.domain import Demand, DemandStatus, Docking
 from kechuang.domain.common import utcnow
 from kechuang.exchange.mail import send_docking_reminder
-from kechuang.match.engine import MatchIndex
 from kechuang.services import dockings, workbench
-from kechuang.services.search_index import SearchIndex
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
-
-
-def _index(request: Request) -> MatchIndex:
-    source: SearchIndex = request.app.state.search_index
-    return source.index()
 
 
 @router.get(
@@ -126,7 +119,7 @@ def propose(request: Request, actor: Caller, body: ProposalIn) -> ProposalOut:
     """Each demand gets one expert; capacity is the expert's own setting minus open dockings
     (and at most ``batch_capacity`` here); conflicts of interest are excluded. Nothing is
     written."""
-    index = _index(request)
+    index = match_index(request)
     with tx(request):
         proposal = workbench.propose(
             actor,
@@ -199,7 +192,7 @@ class AssignmentIn(BaseModel):
 def confirm(request: Request, actor: Caller, body: AssignmentIn) -> list[Docking]:
     """Create one docking per chosen pair in one transaction (nothing on any error); overrides
     are written to the audit log with their reasons."""
-    index = _index(request)
+    index = match_index(request)
     with tx(request):
         return workbench.confirm(
             actor,
