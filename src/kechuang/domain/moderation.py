@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from kechuang.domain.textfold import fold
+
 THRESHOLD = 3
 """A text is held when its score reaches this."""
 
@@ -177,8 +179,12 @@ def _stuffing(text: str) -> tuple[str, int] | None:
 
 
 def check(texts: Iterable[str] | str) -> Verdict:
-    """Score user text (one string or the record's text fields) for spam and link farms."""
-    parts = [texts] if isinstance(texts, str) else [t for t in texts if t]
+    """Score user text (one string or the record's text fields) for spam and link farms.
+
+    The text is folded first (full-width -> half-width, traditional -> simplified,
+    :func:`kechuang.domain.textfold.fold`): the vocabulary is simplified, and the spam injected
+    into the Lanzhou report's page was in traditional characters."""
+    parts = [fold(texts)] if isinstance(texts, str) else [fold(t) for t in texts if t]
     text = "\n".join(parts)
     score = 0
     reasons: list[str] = []

@@ -12,15 +12,13 @@ applied — the public profile stays as it was — and the proposed edit is kept
 ``moderation.held`` audit entry (written in a transaction of its own, since the refusal rolls the
 caller's back) while the owner is told, bilingually, that the text was sent for review.
 
-Texts are folded (full-width -> half-width, traditional -> simplified) before the detector reads
-them: the spam injected into the Lanzhou report's page was in traditional characters, and the
-detector's vocabulary is simplified.
+The detector itself folds texts (full-width -> half-width, traditional -> simplified) before it
+reads them, so every caller catches traditional-character spam.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -28,19 +26,12 @@ from pydantic import BaseModel
 from kechuang.domain import Actor, AuditEntry, ValidationError
 from kechuang.domain.common import utcnow
 from kechuang.domain.moderation import Verdict, check
-from kechuang.match.text.analyzer import Analyzer, AnalyzerConfig
 from kechuang.services import _crud, policy
 from kechuang.services.context import unit_of_work
 from kechuang.store.uow import UnitOfWork
 
 HELD_ACTION = "moderation.held"
 M = TypeVar("M", bound=BaseModel)
-
-
-@cache
-def _folder() -> Analyzer:
-    # Only ``fold`` is used: no segmentation dictionary is needed.
-    return Analyzer(AnalyzerConfig(domain_dictionary=False), dictionary=())
 
 
 def texts_of(value: Any) -> list[str]:
@@ -57,9 +48,8 @@ def texts_of(value: Any) -> list[str]:
 
 
 def check_texts(record: Mapping[str, Any], fields: Iterable[str]) -> Verdict:
-    """The detector's verdict on the named fields, read after folding to simplified Chinese."""
-    folder = _folder()
-    return check([folder.fold(text) for name in fields for text in texts_of(record.get(name))])
+    """The detector's verdict on the named fields (the detector folds to simplified Chinese)."""
+    return check([text for name in fields for text in texts_of(record.get(name))])
 
 
 def screen(

@@ -6,10 +6,9 @@ its wheel) -> lower case -> rjieba search-mode segmentation with a domain dictio
 its saved config *and* its saved dictionary, so queries are analysed exactly as at build time even
 if the shipped code lists change later.
 
-Folding never rewrites simplified text: characters go through OpenCC ``t2s`` (a simplified
-character maps to itself), and only clauses that actually contain traditional characters also get
-the Taiwan phrase table (``tw2sp``: 軟體 -> 软件, 網路 -> 网络). ``tw2sp`` on a whole text would
-also "translate" simplified words into mainland phrasing (新增 -> 添加, 程序 -> 进程).
+Folding (:func:`kechuang.domain.textfold.fold`, shared with the spam detector) never rewrites
+simplified text: characters go through OpenCC ``t2s``, and only clauses that actually contain
+traditional characters also get the Taiwan phrase table (``tw2sp``: 軟體 -> 软件).
 
 :meth:`Analyzer.surface_map` keeps, for each token of a text, the word it came from, so that
 explanations show "manufacturing" rather than the stem "manufactur".
@@ -19,11 +18,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kechuang.domain.textfold import fold
 from kechuang.match.text.dictionary import codelist_terms
 from kechuang.match.text.stopwords import STOPWORDS_EN, STOPWORDS_ZH
 
@@ -31,8 +30,6 @@ ANALYZER_FILE = "analyzer.json"
 _LATIN_WORD = re.compile(r"^[a-z0-9][a-z0-9+#.\-]*$")
 _HAS_WORD_CHAR = re.compile(r"[0-9a-z\u4e00-\u9fff]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_CLAUSE = re.compile(r"([\s,.;:!?，。；：！？、（）()《》「」『』“”\"'\[\]|/]+)")
-"""Clause boundaries: traditional-only phrase conversion is applied clause by clause."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +67,6 @@ class Analyzer:
             dictionary = tuple(sorted(terms))
         self.dictionary = dictionary
         self._segmenter: Any = None
-        self._converter: Any = None
         self._stemmer: Any = None
         self._stem_cache: dict[str, str] = {}
 
@@ -86,35 +82,6 @@ class Analyzer:
             self._segmenter = segmenter
         words: list[str] = self._segmenter.cut_for_search(text, self.config.hmm)
         return words
-
-    def _converters(self) -> tuple[Any, Any]:
-        if self._converter is None:
-            try:
-                import opencc  # noqa: PLC0415 - optional until folding is needed
-            except ImportError as error:  # pragma: no cover - declared dependency
-                raise ImportError(
-                    "繁简转换需要 opencc 包 / Traditional->simplified folding needs the 'opencc' "
-                    "package: pip install opencc"
-                ) from error
-            phrases = self.config.traditional_phrases
-            self._converter = (
-                opencc.OpenCC(self.config.opencc_config),
-                opencc.OpenCC(phrases) if phrases else None,
-            )
-        converters: tuple[Any, Any] = self._converter
-        return converters
-
-    def _fold(self, text: str) -> str:
-        characters, phrases = self._converters()
-        folded: str = characters.convert(text)
-        if phrases is None or folded == text:
-            return folded  # already simplified (or no phrase table): nothing else to do
-        parts = _CLAUSE.split(text)
-        for i, part in enumerate(parts):
-            if i % 2 == 0 and part:
-                simple = characters.convert(part)
-                parts[i] = phrases.convert(part) if simple != part else part
-        return "".join(parts)
 
     def _stem(self, word: str) -> str:
         stemmed = self._stem_cache.get(word)
@@ -132,10 +99,12 @@ class Analyzer:
 
     def fold(self, text: str) -> str:
         """Full-width -> half-width and traditional -> simplified; case kept (for embedders)."""
-        text = unicodedata.normalize("NFKC", text)
-        if self.config.fold_traditional and _CJK.search(text):
-            text = self._fold(text)
-        return text
+        return fold(
+            text,
+            traditional=self.config.fold_traditional,
+            characters=self.config.opencc_config,
+            phrases=self.config.traditional_phrases,
+        )
 
     def normalize(self, text: str) -> str:
         """:meth:`fold` plus lower case: the text segmentation sees."""
