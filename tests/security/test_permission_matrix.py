@@ -374,7 +374,14 @@ EXPECTED: dict[str, list[tuple[str, frozenset[str]]]] = {
     "dockings.stale": [("region", STAFF), ("none", ADMIN)],
     "dockings.remind": [("region", STAFF), ("none", ADMIN)],
     "dockings.last_reminded": [("region", STAFF), ("none", ADMIN)],
+    # the moderation queue of held profile edits: the held record's region's staff (the subject
+    # is that region's id; a region-less record's: admins only)
+    "moderation.queue": [("none", OPERATORS)],
+    "moderation.get": [("held_in_own_region", STAFF), ("none", ADMIN)],
+    "moderation.apply": [("held_in_own_region", STAFF), ("none", ADMIN)],
+    "moderation.reject": [("held_in_own_region", STAFF), ("none", ADMIN)],
 }
+SUBJECTS["held_in_own_region"] = lambda: OWN
 
 
 def test_every_action_has_a_row_and_every_row_an_action() -> None:

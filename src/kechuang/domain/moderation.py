@@ -232,3 +232,45 @@ def check_fields(record: Mapping[str, object], fields: Iterable[str]) -> Verdict
         elif isinstance(value, list | tuple):
             texts.extend(str(item) for item in value)
     return check(texts)
+
+
+def flagged_spans(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` character spans of ``text`` the detector's signals point at (spam
+    vocabulary, links, hidden-text tricks, HTML links, contact bait, the stuffed keyword), merged
+    and sorted, for showing an operator *what* was flagged. Matched on the folded text, so a
+    traditional-character term is marked where it stands; when folding changes the text's
+    length the spans refer to the folded text (:func:`highlight` then shows that)."""
+    folded = fold(text, phrases=None)
+    spans: list[tuple[int, int]] = []
+    patterns: list[re.Pattern[str]] = [*_SPAM_PATTERNS, _URL, _HIDDEN, _ANCHOR, _CONTACT_BAIT]
+    stuffed = _stuffing(folded)
+    if stuffed is not None:
+        patterns.append(re.compile(re.escape(stuffed[0]), re.IGNORECASE))
+    for pattern in patterns:
+        spans.extend(
+            match.span() for match in pattern.finditer(folded) if match.end() > match.start()
+        )
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into ``(piece, flagged)`` parts, in order (``"".join`` of the pieces is the
+    text, or its folded form when folding changed its length)."""
+    folded = fold(text, phrases=None)
+    shown = text if len(folded) == len(text) else folded
+    parts: list[tuple[str, bool]] = []
+    position = 0
+    for start, end in flagged_spans(text):
+        if start > position:
+            parts.append((shown[position:start], False))
+        parts.append((shown[start:end], True))
+        position = end
+    if position < len(shown) or not parts:
+        parts.append((shown[position:], False))
+    return parts

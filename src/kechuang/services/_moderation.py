@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 from kechuang.domain import Actor, AuditEntry, ValidationError
 from kechuang.domain.common import utcnow
@@ -137,13 +138,17 @@ def hold_profile_edit(
     record: BaseModel,
     changes: Mapping[str, Any],
     fields: tuple[str, ...],
+    *,
+    operation: str = "update",
 ) -> None:
     """Refuse an owner's spam edit of a profile (expert, organisation), keeping it for review.
 
     Staff edits pass (they are the review). Only the fields being changed are read, so a
     profile that staff approved is never blocked by its own earlier text. The held edit is
     written to the audit log when the caller's transaction has ended (the refusal rolls that
-    transaction back); then :class:`ValidationError` names the field and the reasons.
+    transaction back); then :class:`ValidationError` names the field and the reasons. The entry
+    keeps the whole edit (``changes``, and ``operation``: ``update`` or ``add_work``) so an
+    operator can apply it from the moderation queue (:mod:`kechuang.services.moderation`).
     """
     region_id = getattr(record, "region_id", None)
     if policy.staff(actor, region_id):
@@ -165,7 +170,14 @@ def hold_profile_edit(
         entity_id=getattr(record, "id", None),
         region_id=region_id,
         before=None,
-        after={"score": verdict.score, "reasons": list(verdict.reasons), "proposed": proposed},
+        after={
+            "score": verdict.score,
+            "reasons": list(verdict.reasons),
+            "proposed": proposed,
+            # What an operator's "apply" replays (kechuang.services.moderation).
+            "operation": operation,
+            "changes": to_jsonable_python(dict(changes)),
+        },
     )
 
     def keep_for_review() -> None:

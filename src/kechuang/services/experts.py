@@ -116,7 +116,9 @@ def add_work(actor: Actor, expert_id: int, work: Work) -> Expert:
     spam is refused and kept for operator review)."""
     before = _load_for_edit(actor, "experts.add_work", expert_id)
     work = validate(Work, work.model_copy(update={"id": None}))
-    _moderation.hold_profile_edit(actor, KIND.name, before, {"works": [work]}, ("works",))
+    _moderation.hold_profile_edit(
+        actor, KIND.name, before, {"works": [work]}, ("works",), operation="add_work"
+    )
     after = before.model_copy(update={"works": [*before.works, work]})
     stored = _crud.save(actor, "experts.add_work", KIND, before, after, change="update")
     return visible(actor, stored)

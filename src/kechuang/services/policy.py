@@ -497,3 +497,14 @@ rule("audit.list", "admins; operators (their region only)")(
     lambda a, _s: is_admin(a) or a.role is Role.REGION_OPERATOR
 )
 rule("audit.record", "any signed-in user or the system")(lambda a, _s: signed_in(a))
+
+
+# -- moderation (held profile edits) ---------------------------------------------------------
+
+rule("moderation.queue", "admins; operators (their region only)")(
+    lambda a, _s: is_admin(a) or a.role is Role.REGION_OPERATOR
+)
+for _name in ("moderation.get", "moderation.apply", "moderation.reject"):
+    rule(_name, "admins; operators of the held record's region (region-less records: admins)")(
+        staff
+    )
