@@ -28,6 +28,7 @@ from kechuang.api import errors as api_errors
 from kechuang.api import events as api_events
 from kechuang.api import health as api_health
 from kechuang.api import honours as api_honours
+from kechuang.api import moderation as api_moderation
 from kechuang.api import routes as api_routes
 from kechuang.api import search as api_search
 from kechuang.api import workbench as api_workbench
@@ -237,6 +238,7 @@ def create_app(
     app.include_router(api_routes.router)
     app.include_router(api_events.router)
     app.include_router(api_honours.router)
+    app.include_router(api_moderation.router)
     app.include_router(api_workbench.router)
     app.include_router(api_works.router)
     app.include_router(api_search.router)
