@@ -225,7 +225,13 @@ def build_world(url: str) -> None:
                 capacity=4,
                 contact={"phone": "+86 931 0000000", "email": "zhang@example.org"},
                 works=[
-                    Work(kind="paper", title="天然气掺氢输送研究", year=2023, venue="化工学报"),
+                    Work(
+                        kind="paper",
+                        title="天然气掺氢输送研究",
+                        year=2023,
+                        venue="化工学报",
+                        authors=["张示例（演示）", "Li, Ming"],
+                    ),
                     Work(kind="patent", title="加氢站压缩机", identifier="CN112345678A"),
                 ],
             ),

@@ -8,8 +8,9 @@ it; it never reaches public pages, exports for the public or search.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from kechuang.domain.common import DisciplineCodes, DomainModel, IndustryCodes, Record
 from kechuang.domain.vocab import register_labels
@@ -35,6 +36,13 @@ register_labels(
 )
 
 
+MAX_AUTHORS = 100
+"""Most authors kept for one work (large collaborations list hundreds: the first 100 are kept)."""
+
+AuthorName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+"""One author's name as written on the work."""
+
+
 class Work(DomainModel):
     """One paper, patent, project or achievement of an expert (the matcher's unit of evidence)."""
 
@@ -50,6 +58,8 @@ class Work(DomainModel):
     """DOI, patent number, project number ..."""
     url: str = ""
     achievement_id: int | None = None
+    authors: list[AuthorName] = Field(default_factory=list, max_length=MAX_AUTHORS)
+    """The work's authors as written (the expert among them); co-authorship evidence."""
 
 
 class ExpertContact(DomainModel):

@@ -44,6 +44,9 @@ class Region(Record):
     province: str = Field("", max_length=50)
     division_code: str = Field("", max_length=12, description="行政区划代码 (GB/T 2260)")
     description: str = ""
+    docking_stale_days: int | None = Field(None, ge=1, le=365)
+    """The region's own stale-docking threshold in days; None: the installation's
+    ``KECHUANG_DOCKING_STALE_DAYS``."""
 
 
 class Commitment(DomainModel):

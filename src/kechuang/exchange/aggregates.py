@@ -467,6 +467,15 @@ EXPERT_WORKS = SheetSpec(
         ),
         col("kind", "类别", "Kind", T.CHOICE, required=True, choices=WorkKind, example="论文"),
         col("title", "题名", "Title", required=True, example="天然气掺氢输送管材相容性研究"),
+        col(
+            "authors",
+            "作者",
+            "Authors",
+            T.TEXT_LIST,
+            example="张示例; 李四",
+            help_zh="多位作者用分号分隔，按署名顺序。",
+            help_en="Separate with “;”, in the order of the byline.",
+        ),
         col("year", "年份", "Year", T.INTEGER, minimum=1900, maximum=2100, example="2023"),
         col("venue", "期刊/授权机构/项目来源", "Venue", example="化工学报"),
         col("identifier", "编号（DOI/专利号/项目号）", "Identifier (DOI, patent or project no.)"),
@@ -490,7 +499,12 @@ def _load_work(context: ImportContext, values: Mapping[str, Value]) -> bool:
         values["expert_name"], values["expert_affiliation"], "expert_name"
     )
     data: dict[str, Any] = {key: _text(values[key]) for key in _WORK_TEXT}
-    data.update(kind=values["kind"], year=values["year"], keywords=_list(values["keywords"]))
+    data.update(
+        kind=values["kind"],
+        year=values["year"],
+        keywords=_list(values["keywords"]),
+        authors=_list(values["authors"]),
+    )
     work = validate(Work, data)
     full = experts.get(context.actor, expert_id)
     for index, existing in enumerate(full.works):

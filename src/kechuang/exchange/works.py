@@ -15,8 +15,9 @@ without BOM) or GB18030 (GBK), UTF-16 refused; spreadsheets read by
 :func:`kechuang.exchange.readers.read_rows` (zip-bomb checks, formulas refused, merged cells
 refused); a leading formula trigger in a BibTeX/RIS value is neutralised.
 
-Authors are read (and shown in the preview) but the profile has no author list: an expert's works
-are their own, and co-authorship conflicts are found from shared work titles.
+Authors are read, shown in the preview and kept on the work (at most
+:data:`~kechuang.domain.expert.MAX_AUTHORS`, each name cut to 100 characters): the matcher treats an
+author shared between an expert and a party's people as co-authorship evidence.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pathlib import Path
 
 from kechuang.domain import Actor, KechuangError, ValidationError, Work, WorkKind
 from kechuang.domain.errors import Detail
+from kechuang.domain.expert import MAX_AUTHORS
 from kechuang.exchange.cells import CellError, escape_text, parse_cell
 from kechuang.exchange.messages import FileRejectedError, Text
 from kechuang.exchange.readers import Limits, read_rows, reject
@@ -201,6 +203,17 @@ def _split_list(value: str) -> list[str]:
     return [_clean(part) for part in parts if _clean(part)]
 
 
+def _bounded_authors(authors: list[str]) -> list[str]:
+    """Distinct non-empty names in their order, each at most 100 characters, at most
+    :data:`MAX_AUTHORS` of them."""
+    kept: list[str] = []
+    for raw in authors:
+        name = raw.strip()[:100].strip()
+        if name and name not in kept:
+            kept.append(name)
+    return kept[:MAX_AUTHORS]
+
+
 def _entry(number: int, fields: dict[str, str], kind: WorkKind, authors: list[str]) -> WorkEntry:
     """Validate one entry's fields as a :class:`Work` (the same rules as the profile form)."""
     problems: list[Detail] = []
@@ -247,6 +260,7 @@ def _entry(number: int, fields: dict[str, str], kind: WorkKind, authors: list[st
                 else [],
                 identifier=fields.get("identifier", "")[:200],
                 url=fields.get("url", "")[:500],
+                authors=_bounded_authors(authors),
             )
         except ValueError as error:  # pydantic: a value outside the model's bounds
             problems.append(

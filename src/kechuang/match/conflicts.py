@@ -7,8 +7,10 @@ them, so each rule is testable alone and the engine never touches the database. 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -65,6 +67,69 @@ def co_authorship(
         for expert, people in coauthors.items()
         for person in sorted(party.intersection(people))
     ]
+
+
+_NAME_PUNCTUATION = re.compile(r"[\s.\-‐·•・,，_'’]+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def author_key(name: str) -> str:
+    """A person's name for comparison across bylines: NFKC, case-folded, punctuation dropped.
+
+    Chinese names compare with their spaces removed (``张 三`` = ``张三``); Latin names compare by
+    their set of parts, so the byline orders ``Zhang, San`` / ``San Zhang`` / ``zhang san`` agree.
+    Initials are not expanded (``S. Zhang`` stays different from ``San Zhang``): an initial is too
+    weak to exclude an expert on.
+    """
+    text = unicodedata.normalize("NFKC", name).casefold().strip()
+    if not text:
+        return ""
+    if _CJK.search(text):
+        return _NAME_PUNCTUATION.sub("", text)
+    parts = [part for part in _NAME_PUNCTUATION.split(text) if part]
+    return " ".join(sorted(parts))
+
+
+@dataclass(frozen=True)
+class Byline:
+    """A person's own names (e.g. Chinese and English) and every author name on their works."""
+
+    names: Collection[str]
+    authors: Collection[str] = field(default_factory=tuple)
+
+
+def shared_authors(party: Iterable[Byline], candidates: Mapping[str, Byline]) -> list[Conflict]:
+    """Candidates who share a byline with a person of the party: a party person's name is among
+    the candidate's works' authors, or the candidate's name among the party person's.
+
+    Names compare by :func:`author_key`; the evidence is ``author:<name as written>``.
+    """
+    party_names: dict[str, str] = {}
+    party_bylines: dict[str, str] = {}
+    for person in party:
+        for name in person.names:
+            if key := author_key(name):
+                party_names.setdefault(key, name.strip())
+        for author in person.authors:
+            if key := author_key(author):
+                party_bylines.setdefault(key, author.strip())
+    found: list[Conflict] = []
+    for expert, byline in candidates.items():
+        evidence = {
+            party_names[key]
+            for author in byline.authors
+            if (key := author_key(author)) in party_names
+        }
+        evidence.update(
+            party_bylines[key]
+            for name in byline.names
+            if (key := author_key(name)) in party_bylines
+        )
+        found.extend(
+            Conflict(expert, ConflictReason.CO_AUTHORSHIP, f"author:{name}")
+            for name in sorted(evidence)
+        )
+    return found
 
 
 def closed_lost_dockings(

@@ -233,6 +233,14 @@ def nomination_text(nominations: Sequence[Nomination]) -> str:
     return " ".join(part for part in parts if part)
 
 
+def _byline(expert: Expert) -> conflict_rules.Byline:
+    """The expert's own names and the authors of their works (co-authorship by shared name)."""
+    return conflict_rules.Byline(
+        names=(expert.name, expert.name_en),
+        authors=[author for work in expert.works for author in work.authors],
+    )
+
+
 def _reviewer_conflicts(
     nominations: Sequence[Nomination], candidates: Sequence[Expert]
 ) -> dict[int, builtins.list[conflict_rules.Conflict]]:
@@ -279,6 +287,10 @@ def _reviewer_conflicts(
                 for c in candidates
                 if c.id not in people
             },
+        ),
+        conflict_rules.shared_authors(
+            [_byline(e) for e in people.values()],
+            {key(c.id): _byline(c) for c in candidates if c.id not in people},
         ),
         conflict_rules.is_party({key(e) for e in party_experts}, [key(c.id) for c in candidates]),
     )

@@ -18,17 +18,20 @@ from kechuang.domain import (
     Actor,
     Demand,
     Docking,
+    Expert,
     NotFound,
     OrganisationKind,
     PermissionDenied,
 )
 from kechuang.domain.docking import DockingStage, DockingTargetKind
 from kechuang.match.conflicts import (
+    Byline,
     Conflict,
     closed_lost_dockings,
     co_authorship,
     conflicted_experts,
     same_organisation,
+    shared_authors,
 )
 from kechuang.match.embedding import Embedder, cached_embedder
 from kechuang.match.engine import ROUTING_WEIGHT, Hit, MatchIndex
@@ -221,6 +224,14 @@ def _closed_dockings(actor: Actor, region_id: int) -> builtins.list[Docking]:
         offset += len(page.items)
 
 
+def _byline(expert: Expert) -> Byline:
+    """The expert's own names and the authors of their works (co-authorship by shared name)."""
+    return Byline(
+        names=(expert.name, expert.name_en),
+        authors=[author for work in expert.works for author in work.authors],
+    )
+
+
 def _conflicts(actor: Actor, demand: Demand) -> dict[str, list[Conflict]]:
     """Same organisation, co-authorship with the enterprise's own people, closed-lost dockings.
 
@@ -256,9 +267,14 @@ def _conflicts(actor: Actor, demand: Demand) -> dict[str, list[Conflict]]:
                 entity_id(_TARGET_KINDS[docking.target_kind], docking.target_id),
             )
         )
+    bylines = {entity_id("expert", e.id): _byline(e) for e in people}
     found = conflicted_experts(
         same_organisation({enterprise}, {**affiliations, enterprise: {enterprise}}),
         co_authorship({f"work:{title}" for title in people_works}, coauthors),
+        shared_authors(
+            [bylines[e] for e in enterprise_people],
+            {e: b for e, b in bylines.items() if e not in enterprise_people},
+        ),
         closed_lost_dockings(enterprise, closed),
     )
     return found

@@ -73,6 +73,7 @@ class RegionRow(RecordColumns, Base):
     province: Mapped[str] = mapped_column(String(50))
     division_code: Mapped[str] = mapped_column(String(12))
     description: Mapped[str] = mapped_column(Text)
+    docking_stale_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class OrganisationRow(RecordColumns, Base):
@@ -149,6 +150,7 @@ class WorkRow(Base):
     identifier: Mapped[str] = mapped_column(String(200))
     url: Mapped[str] = mapped_column(String(500))
     achievement_id: Mapped[int | None] = mapped_column(ForeignKey("achievements.id"))
+    authors: Mapped[list[str]]
 
 
 class VolunteerRow(RecordColumns, Base):

@@ -26,6 +26,7 @@ from kechuang.domain import (
     DockingTargetKind,
     EventKind,
     KechuangError,
+    NotFound,
     OrganisationKind,
     Role,
     User,
@@ -83,6 +84,14 @@ def _split(text: str) -> list[str]:
     for separator in ("，", "、", ";", "；", "\n"):
         text = text.replace(separator, ",")
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _split_authors(text: str) -> list[str]:
+    """Author names from a form field: one per line or separated by semicolons (a name may hold
+    a comma, as in "Smith, J.")."""
+    for separator in ("；", "\n"):
+        text = text.replace(separator, ";")
+    return [part.strip() for part in text.split(";") if part.strip()]
 
 
 def _demand_from_form(actor: Actor, form: dict[str, str]) -> tuple[Demand | None, list[str]]:
@@ -832,6 +841,7 @@ def add_work(
     venue: Annotated[str, Form()] = "",
     abstract: Annotated[str, Form()] = "",
     keywords: Annotated[str, Form()] = "",
+    authors: Annotated[str, Form()] = "",
 ) -> Response:
     """Add a paper, patent, project or achievement to the expert's profile."""
     assert actor.expert_id is not None
@@ -846,6 +856,7 @@ def add_work(
                 "venue": venue,
                 "abstract": abstract,
                 "keywords": _split(keywords),
+                "authors": _split_authors(authors),
             },
         )
         with tx(request):
@@ -853,4 +864,30 @@ def add_work(
     except KechuangError as error:
         return _profile_page(request, actor, errors=error.lines(language.short), status_code=422)
     flash(request, "ok", i18n.gettext(language, "The work has been added to your profile."))
+    return RedirectResponse("/expert/profile", status_code=303)
+
+
+@router.post("/expert/profile/works/{work_id}/authors")
+def set_work_authors(
+    request: Request, work_id: int, actor: Expert, authors: Annotated[str, Form()] = ""
+) -> Response:
+    """Correct the author list of one of the expert's works (co-authorship evidence)."""
+    assert actor.expert_id is not None
+    language = language_of(request)
+    try:
+        with tx(request):
+            profile = experts.get(actor, actor.expert_id)
+            if not any(work.id == work_id for work in profile.works):
+                raise NotFound.of("成果", "Work", work_id)
+            names = _split_authors(authors)
+            works = [
+                validate(Work, {**work.model_dump(), "authors": names})
+                if work.id == work_id
+                else work
+                for work in profile.works
+            ]
+            experts.update(actor, actor.expert_id, {"works": works})
+    except KechuangError as error:
+        return _profile_page(request, actor, errors=error.lines(language.short), status_code=422)
+    flash(request, "ok", i18n.gettext(language, "The authors have been saved."))
     return RedirectResponse("/expert/profile", status_code=303)
