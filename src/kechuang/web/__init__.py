@@ -16,6 +16,7 @@ def build_router() -> APIRouter:
         deps,
         events,
         honours,
+        moderation,
         portal,
         registry,
         search,
@@ -32,6 +33,7 @@ def build_router() -> APIRouter:
     router.include_router(workspace.router)
     router.include_router(events.router)
     router.include_router(honours.router)
+    router.include_router(moderation.router)
     router.include_router(workbench.router)
     router.include_router(works.router)
     router.include_router(registry.router)

@@ -35,6 +35,7 @@ BY_ROLE: dict[Role, tuple[NavItem, ...]] = {
     ),
     Role.REGION_OPERATOR: (
         NavItem("/operator/review", N_("Demand review")),
+        NavItem("/operator/moderation", N_("Moderation queue")),
         NavItem("/operator/workbench", N_("Matching workbench")),
         NavItem("/operator/dockings", N_("Docking board")),
         NavItem("/operator/events", N_("Manage events")),
@@ -45,6 +46,7 @@ BY_ROLE: dict[Role, tuple[NavItem, ...]] = {
     ),
     Role.NATIONAL_ADMIN: (
         NavItem("/operator/review", N_("Demand review")),
+        NavItem("/operator/moderation", N_("Moderation queue")),
         NavItem("/operator/workbench", N_("Matching workbench")),
         NavItem("/operator/dockings", N_("Docking board")),
         NavItem("/operator/events", N_("Manage events")),
