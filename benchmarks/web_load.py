@@ -30,6 +30,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -370,6 +371,10 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|")
     for run, load in zip(runs, loads, strict=True):
         print(row(label, run, load))
+    if any(run["all"]["errors"] for run in runs):
+        print(f"errors: the server's log is kept in {folder / 'server.log'}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
