@@ -45,7 +45,7 @@ BENCHMARKS = Path(__file__).resolve().parent
 RESULTS = BENCHMARKS / "results"
 sys.path.insert(0, str(BENCHMARKS))
 
-from load_soak import drop_database, make_database  # noqa: E402
+from load_soak import KECHUANG, drop_database, make_database  # noqa: E402
 
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
@@ -287,6 +287,8 @@ def main() -> None:
         url, made = make_database(args.database, folder)
     port = free_port()
     env = {**os.environ, "KECHUANG_DATABASE_URL": url, "KECHUANG_DATA_DIR": str(folder)}
+    # as kechuang serve does at start: the schema at the latest migration
+    subprocess.run([KECHUANG, "db", "upgrade"], env=env, check=True, capture_output=True)
     log = (folder / "server.log").open("wb")
     server = subprocess.Popen(
         [
