@@ -163,3 +163,45 @@ def test_a_failing_mail_decides_nothing(world: World) -> None:
     with pytest.raises(OSError, match="outbox"):
         moderation.reject(world.operator_a, held_id, "广告", send=broken)
     assert moderation.get(world.operator_a, held_id).decision is None
+
+
+def test_two_operators_deciding_at_once_one_wins(world: World) -> None:
+    """The first decision holds the profile's row until it commits; the second, started while
+    the first is still open, then sees it and is a Conflict (PostgreSQL FOR UPDATE; SQLite's
+    one writer at a time)."""
+    import threading  # noqa: PLC0415 - only this test
+
+    held_id = _hold_bio(world)
+    inside = threading.Event()
+    release = threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def slow_mail(_notice: moderation.Notice) -> None:
+        inside.set()
+        assert release.wait(10)
+
+    def decide(name: str, run: object) -> None:
+        try:
+            outcomes[name] = run()  # type: ignore[operator]
+        except Exception as error:
+            outcomes[name] = error
+
+    first = threading.Thread(
+        target=decide,
+        args=("first", lambda: moderation.apply(world.operator_a, held_id, send=slow_mail)),
+    )
+    second = threading.Thread(
+        target=decide, args=("second", lambda: moderation.reject(world.admin, held_id, "广告"))
+    )
+    first.start()
+    assert inside.wait(10)
+    second.start()
+    second.join(0.5)
+    assert second.is_alive()  # waiting for the first decision's transaction
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert isinstance(outcomes["first"], moderation.HeldEdit)
+    assert isinstance(outcomes["second"], Conflict)
+    assert audit.list(world.admin, action_name=moderation.REJECTED_ACTION).total == 0
+    assert audit.list(world.admin, action_name=moderation.APPLIED_ACTION).total == 1

@@ -22,11 +22,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from kechuang.domain import Actor, AuditEntry, Conflict, NotFound, Page, ValidationError, Work
 from kechuang.domain.moderation import highlight
 from kechuang.services import _crud, experts, organisations, policy
 from kechuang.services._moderation import HELD_ACTION, texts_of
 from kechuang.services.context import action, unit_of_work
+from kechuang.store.tables import ExpertRow, OrganisationRow
 
 APPLIED_ACTION = "moderation.applied"
 REJECTED_ACTION = "moderation.rejected"
@@ -218,8 +221,17 @@ def get(actor: Actor, held_id: int) -> HeldEdit:
     return _view(entry, _decision_of(entry))
 
 
+def _lock_profile(kind: str, entity_id: int) -> None:
+    """Lock the profile's row until the transaction ends, so two operators deciding the same
+    held edit at once are serialised and the second one sees the first one's decision
+    (PostgreSQL ``FOR UPDATE``; SQLite lets one writer at a time in any case)."""
+    row = ExpertRow if kind == "expert" else OrganisationRow
+    unit_of_work().session.execute(select(row.id).where(row.id == entity_id).with_for_update())
+
+
 def _undecided(actor: Actor, name: str, held_id: int) -> AuditEntry:
     entry = _load(actor, name, held_id)
+    _lock_profile(entry.entity_kind, entry.entity_id or 0)
     decision = _decision_of(entry)
     if decision is not None:
         verb_zh, verb_en = ("采纳", "applied") if decision.applied else ("驳回", "rejected")
