@@ -84,8 +84,13 @@ def make_database(kind: str, folder: Path) -> tuple[str, str | None]:
         url = make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
     env = {**os.environ, "KECHUANG_DATABASE_URL": url, "KECHUANG_DATA_DIR": str(folder)}
     started = time.monotonic()
-    subprocess.run([KECHUANG, "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([KECHUANG, "demo", "--quiet"], env=env, check=True, capture_output=True)
+    try:
+        subprocess.run([KECHUANG, "db", "upgrade"], env=env, check=True, capture_output=True)
+        subprocess.run([KECHUANG, "demo", "--quiet"], env=env, check=True, capture_output=True)
+    except subprocess.CalledProcessError as error:
+        if name:
+            drop_database(name)  # do not leave a half-built database behind
+        raise SystemExit(f"building the demo failed: {error.stderr.decode()[-2000:]}") from error
     print(f"demo built in {time.monotonic() - started:.0f} s: {url}", flush=True)
     return url, name
 
