@@ -34,7 +34,9 @@ def test_author_key_folds_byline_spellings(left: str, right: str) -> None:
     assert author_key(left) == author_key(right)
 
 
-@pytest.mark.parametrize(("left", "right"), [("张三", "张山"), ("S. Zhang", "San Zhang"), ("", "x")])
+@pytest.mark.parametrize(
+    ("left", "right"), [("张三", "张山"), ("S. Zhang", "San Zhang"), ("", "x")]
+)
 def test_author_key_keeps_different_names_apart(left: str, right: str) -> None:
     assert author_key(left) != author_key(right) or not author_key(left)
 

@@ -38,7 +38,9 @@ def test_add_show_and_edit_authors(client: TestClient, web_world: WebWorld) -> N
     assert "张三; Li, Ming; 王五" in page
     with transaction():
         work = next(
-            w for w in experts.get(SYSTEM, web_world.expert_a).works if w.title == "储氢合金循环寿命"
+            w
+            for w in experts.get(SYSTEM, web_world.expert_a).works
+            if w.title == "储氢合金循环寿命"
         )
     assert f'action="/expert/profile/works/{work.id}/authors"' in page
 

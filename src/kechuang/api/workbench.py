@@ -221,13 +221,16 @@ def stale_dockings(
     request: Request,
     actor: Caller,
     region_id: Annotated[int, Query(ge=1, le=2**31 - 1)],
-    days: Annotated[int | None, Query(ge=1, le=365, description="default: the setting")] = None,
+    days: Annotated[
+        int | None,
+        Query(ge=1, le=365, description="default: the region's own threshold, else the setting"),
+    ] = None,
 ) -> list[StaleDockingOut]:
-    """Open dockings of the region with no change for more than ``days`` (default 14)."""
-    threshold = days or request.app.state.settings.docking_stale_days
+    """Open dockings of the region with no change for more than ``days`` (default: the region's
+    own threshold, else ``KECHUANG_DOCKING_STALE_DAYS``)."""
     now = utcnow()
     with tx(request):
-        found = dockings.stale(actor, region_id, days=threshold, now=now)
+        found = dockings.stale(actor, region_id, days=days, now=now)
     return [StaleDockingOut(docking=d, idle_days=dockings.idle_days(d, now)) for d in found]
 
 
@@ -256,15 +259,19 @@ def remind(
     request: Request,
     actor: Caller,
     region_id: Annotated[int, Query(ge=1, le=2**31 - 1)],
+    dry_run: Annotated[
+        bool, Query(description="list what would be sent; send and record nothing")
+    ] = False,
 ) -> RemindOut:
     """Mail both parties of each stale docking, at most once per docking per N days (the
-    setting); each reminder is recorded in the audit log."""
+    region's own threshold, else the setting); each reminder is recorded in the audit log.
+    ``dry_run`` previews: nothing is sent or recorded."""
     settings = request.app.state.settings
     with tx(request):
         result = dockings.remind(
             actor,
             region_id,
-            days=settings.docking_stale_days,
+            dry_run=dry_run,
             send=lambda reminder: send_docking_reminder(
                 settings.data_dir, reminder, base_url=str(request.base_url)
             ),

@@ -4,11 +4,12 @@ state machine in ``kechuang.domain.docking`` with every step kept in its history
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
+from kechuang.config import get_settings
 from kechuang.domain import (
     Actor,
     Conflict,
@@ -30,8 +31,8 @@ from kechuang.services import _crud, policy
 from kechuang.services.context import action, unit_of_work
 from kechuang.store.repositories import DockingScope
 
-__plumbing__ = ("idle_days",)
-"""Public helpers that are not service actions (pure functions over a docking)."""
+__plumbing__ = ("idle_days", "stale_threshold")
+"""Public helpers that are not service actions (pure functions over a docking or a region)."""
 
 KIND: _crud.Kind[Docking] = _crud.Kind(
     "docking", "对接", "Docking", lambda uow: uow.dockings, "dockings.get"
@@ -367,6 +368,13 @@ class Recipient:
     email: str
     side: Literal["enterprise", "provider"]
 
+    @property
+    def masked_email(self) -> str:
+        """The address with its local part hidden (``z•••@example.org``), for previews: enough
+        to recognise the organisation, no private contact data."""
+        local, _at, domain = self.email.partition("@")
+        return f"{local[:1]}•••@{domain}" if domain else "•••"
+
 
 @dataclass(frozen=True)
 class Reminder:
@@ -377,6 +385,8 @@ class Reminder:
     partner_name: str
     idle_days: int
     recipients: tuple[Recipient, ...]
+    threshold: int = 0
+    """The stale threshold (days) that applied: the region's own, the setting, or the caller's."""
 
 
 @dataclass(frozen=True)
@@ -384,8 +394,10 @@ class RemindResult:
     """What a reminder run did: mailed, skipped as reminded recently, or without any address."""
 
     sent: builtins.list[Reminder]
+    """Mailed (or, in a dry run, that would be mailed)."""
     recently_reminded: builtins.list[int]
     without_address: builtins.list[int]
+    dry_run: bool = False
 
 
 def _aware(moment: datetime) -> datetime:
@@ -401,8 +413,16 @@ def idle_days(docking: Docking, now: datetime) -> int:
     return (now - max(moments)).days
 
 
-def _check_days(days: int) -> None:
-    if days < 1:
+def stale_threshold(region: Region | None) -> int:
+    """Days without change after which a docking of this region is stale: the region's own
+    ``docking_stale_days``, else the installation's ``KECHUANG_DOCKING_STALE_DAYS``."""
+    if region is not None and region.docking_stale_days is not None:
+        return region.docking_stale_days
+    return get_settings().docking_stale_days
+
+
+def _check_days(days: int | None) -> None:
+    if days is not None and days < 1:
         raise ValidationError.single(
             "days",
             problem_zh=f"天数须至少为 1（收到 {days}）",
@@ -423,21 +443,38 @@ def _scope_region(actor: Actor, region_id: int | None, name: str) -> Region | No
     return region
 
 
-def _stale(region_id: int | None, days: int, now: datetime) -> builtins.list[Docking]:
+class _Thresholds:
+    """Each docking's stale threshold: the caller's ``days`` if given, else its region's."""
+
+    def __init__(self, days: int | None) -> None:
+        self.days = days
+        self._by_region: dict[int, int] = {}
+
+    def __call__(self, docking: Docking) -> int:
+        if self.days is not None:
+            return self.days
+        if docking.region_id not in self._by_region:
+            region = unit_of_work().regions.get(docking.region_id)
+            self._by_region[docking.region_id] = stale_threshold(region)
+        return self._by_region[docking.region_id]
+
+
+def _stale(region_id: int | None, threshold: _Thresholds, now: datetime) -> builtins.list[Docking]:
     filters: dict[str, Any] = {"stage_in": builtins.list(STALE_STAGES)}
     if region_id is not None:
         filters["region_id"] = region_id
-    return [d for d in KIND.repo().all(**filters) if idle_days(d, now) > days]
+    return [d for d in KIND.repo().all(**filters) if idle_days(d, now) > threshold(d)]
 
 
 @action("dockings.stale")
 def stale(
-    actor: Actor, region_id: int | None, *, days: int, now: datetime | None = None
+    actor: Actor, region_id: int | None, *, days: int | None = None, now: datetime | None = None
 ) -> builtins.list[Docking]:
-    """Open dockings of the region (every region: admins) with no change for more than ``days``."""
+    """Open dockings of the region (every region: admins) with no change for more than ``days``
+    (omitted: each region's own threshold, see :func:`stale_threshold`)."""
     _check_days(days)
     _scope_region(actor, region_id, "dockings.stale")
-    return _stale(region_id, days, now or utcnow())
+    return _stale(region_id, _Thresholds(days), now or utcnow())
 
 
 def _recipients(docking: Docking) -> tuple[Recipient, ...]:
@@ -503,26 +540,45 @@ def remind(
     actor: Actor,
     region_id: int | None,
     *,
-    days: int,
-    send: Callable[[Reminder], object],
+    days: int | None = None,
+    send: Callable[[Reminder], object] | None = None,
+    dry_run: bool = False,
+    only: Collection[int] | None = None,
     now: datetime | None = None,
 ) -> RemindResult:
-    """Remind the parties of every stale docking, at most once per docking per ``days``.
+    """Remind the parties of every stale docking, at most once per docking per ``days``
+    (omitted: each region's own threshold, see :func:`stale_threshold`).
 
     ``send`` delivers one reminder (the caller's mailer: services send no mail themselves); it
     runs inside this transaction, so a mail that fails records nothing and is retried next time.
     Each reminder is written to the audit log (``dockings.remind``), which is also how a second
     run within ``days`` knows to skip it.
+
+    ``dry_run`` sends and records nothing: the result lists what a real run would do (the
+    preview an operator confirms). ``only`` limits the run to these dockings (the ones the
+    operator saw in the preview); a docking no longer stale is left out.
     """
     _check_days(days)
     _scope_region(actor, region_id, "dockings.remind")
+    if send is None and not dry_run:
+        raise ValidationError.single(
+            "send",
+            problem_zh="未指定发送提醒的方式",
+            problem_en="no way to send the reminders was given",
+            fix_zh="请传入发送函数，或使用预览（dry_run）",
+            fix_en="Pass a send function, or ask for a preview (dry_run)",
+        )
     moment = now or utcnow()
-    result = RemindResult([], [], [])
+    result = RemindResult([], [], [], dry_run=dry_run)
     titles: dict[int, str] = {}
-    for docking in _stale(region_id, days, moment):
+    threshold = _Thresholds(days)
+    wanted = None if only is None else set(only)
+    for docking in _stale(region_id, threshold, moment):
         assert docking.id is not None
+        if wanted is not None and docking.id not in wanted:
+            continue
         previous = _last_reminded(docking.id)
-        if previous is not None and (moment - previous).days < days:
+        if previous is not None and (moment - previous).days < threshold(docking):
             result.recently_reminded.append(docking.id)
             continue
         recipients = _recipients(docking)
@@ -538,7 +594,11 @@ def remind(
             _partner_name(docking),
             idle_days(docking, moment),
             recipients,
+            threshold(docking),
         )
+        if dry_run or send is None:
+            result.sent.append(reminder)
+            continue
         send(reminder)
         _crud.audit(
             actor,

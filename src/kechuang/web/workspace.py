@@ -54,7 +54,7 @@ from kechuang.services import (
 )
 from kechuang.web import i18n, mail
 from kechuang.web.deps import require_roles, tx
-from kechuang.web.forms import industry_options, operator_region
+from kechuang.web.forms import form_ids, industry_options, operator_region
 from kechuang.web.portal import discipline_text, industry_text
 from kechuang.web.recommend import recommend, suggested_codes
 from kechuang.web.templating import flash, language_of, render
@@ -422,12 +422,16 @@ def docking_board(request: Request, actor: Operator) -> Response:
         page = dockings.list(actor, region_id=region_id, limit=1000)
         demand_titles = {d.id: d.title for d in demands.all_in_region(actor, region_id)}
         names = _target_names(actor, page.items)
+        thresholds = _stale_thresholds(actor, {d.region_id for d in page.items})
+        stale_days = _stale_days(actor, region_id)
+        region_stale_days = regions.get(actor, region_id).docking_stale_days if region_id else None
     columns = {stage: [d for d in page.items if d.stage is stage] for stage in DockingStage}
     today = dt.datetime.now(dt.UTC)
-    stale_days = request.app.state.settings.docking_stale_days
     idle = {d.id: dockings.idle_days(d, today) for d in page.items}
     stale = {
-        d.id for d in page.items if d.stage in dockings.STALE_STAGES and idle[d.id] > stale_days
+        d.id
+        for d in page.items
+        if d.stage in dockings.STALE_STAGES and idle[d.id] > thresholds[d.region_id]
     }
     reminded: dict[int | None, dt.date] = {}
     if stale:  # the recent reminders of the region, newest first, in one query
@@ -457,6 +461,8 @@ def docking_board(request: Request, actor: Operator) -> Response:
             },
             "stale": stale,
             "stale_days": stale_days,
+            "region_stale_days": region_stale_days,
+            "default_stale_days": request.app.state.settings.docking_stale_days,
             "idle": idle,
             "reminded": reminded,
             "region_id": region_id,
@@ -464,21 +470,52 @@ def docking_board(request: Request, actor: Operator) -> Response:
     )
 
 
-@router.post("/operator/dockings/remind")
-def remind_stale_dockings(request: Request, actor: Operator) -> Response:
-    """Mail the parties of the region's stale dockings (each at most once per N days)."""
-    settings = request.app.state.settings
-    language = language_of(request)
+def _stale_thresholds(actor: Actor, region_ids: set[int]) -> dict[int, int]:
+    """Each region's stale threshold (its own, else the installation's setting)."""
+    return {rid: dockings.stale_threshold(regions.get(actor, rid)) for rid in region_ids}
+
+
+def _stale_days(actor: Actor, region_id: int | None) -> int:
+    """The threshold shown on the board: the chosen region's, else the installation's."""
+    return dockings.stale_threshold(regions.get(actor, region_id) if region_id else None)
+
+
+@router.get("/operator/dockings/remind")
+def preview_reminders(request: Request, actor: Operator) -> Response:
+    """What "send reminders" would do: each stale docking and who would get a mail (addresses
+    half hidden), the ones reminded recently and the ones without any address; then confirm."""
     region_id = operator_region(actor, request)
     with tx(request):
-        result = dockings.remind(
-            actor,
-            region_id,
-            days=settings.docking_stale_days,
-            send=lambda reminder: mail.send_docking_reminder(
-                settings.data_dir, reminder, base_url=str(request.base_url)
-            ),
-        )
+        result = dockings.remind(actor, region_id, dry_run=True)
+        stale_days = _stale_days(actor, region_id)
+    return render(
+        request,
+        "operator/remind_preview.html",
+        {
+            "result": result,
+            "stale_days": stale_days,
+            "region_id": region_id,
+            "region_query": f"?region={region_id}"
+            if actor.role is Role.NATIONAL_ADMIN and region_id
+            else "",
+        },
+    )
+
+
+@router.post("/operator/dockings/remind")
+async def remind_stale_dockings(request: Request, actor: Operator) -> Response:
+    """Mail the parties of the region's stale dockings (each at most once per N days): the ones
+    confirmed in the preview (``docking`` ids), or every stale one when none are named."""
+    language = language_of(request)
+    form = await request.form()
+    region_id = operator_region(actor, request, form)
+    try:
+        chosen = form_ids(form, "docking")
+    except KechuangError as error:
+        flash(request, "bad", " ".join(error.lines(language.short)))
+        return RedirectResponse("/operator/dockings", status_code=303)
+    result = await run_in_threadpool(_send_reminders, request, actor, region_id, chosen or None)
+    stale_days = await run_in_threadpool(_stale_days_tx, request, actor, region_id)
     flash(
         request,
         "ok",
@@ -491,12 +528,66 @@ def remind_stale_dockings(request: Request, actor: Operator) -> Response:
             "sent": len(result.sent),
             "mails": sum(len(r.recipients) for r in result.sent),
             "recent": len(result.recently_reminded),
-            "days": settings.docking_stale_days,
+            "days": stale_days,
             "silent": len(result.without_address),
         },
     )
     suffix = f"?region={region_id}" if actor.role is Role.NATIONAL_ADMIN and region_id else ""
     return RedirectResponse(f"/operator/dockings{suffix}", status_code=303)
+
+
+@router.post("/operator/dockings/threshold")
+async def set_stale_threshold(request: Request, actor: Operator) -> Response:
+    """The region's own stale-docking threshold (empty: the installation's setting)."""
+    language = language_of(request)
+    form = await request.form()
+    region_id = operator_region(actor, request, form)
+    raw = form.get("days")
+    text = raw.strip() if isinstance(raw, str) else ""
+    suffix = f"?region={region_id}" if actor.role is Role.NATIONAL_ADMIN and region_id else ""
+    if region_id is None:
+        return RedirectResponse("/operator/dockings", status_code=303)
+    try:
+        if text and not text.isdigit():
+            raise ValidationError.single(
+                "days",
+                problem_zh=f"停滞天数“{text[:20]}”不是整数",
+                problem_en=f"the number of days “{text[:20]}” is not a whole number",
+                fix_zh="请填写 1 到 365 之间的整数，或留空以使用全局设置",
+                fix_en="Give a whole number from 1 to 365, or leave it empty for the default",
+            )
+        days = int(text) if text else None
+        await run_in_threadpool(_update_threshold, request, actor, region_id, days)
+    except KechuangError as error:
+        flash(request, "bad", " ".join(error.lines(language.short)))
+        return RedirectResponse(f"/operator/dockings{suffix}", status_code=303)
+    flash(request, "ok", i18n.gettext(language, "The stale threshold has been saved."))
+    return RedirectResponse(f"/operator/dockings{suffix}", status_code=303)
+
+
+def _update_threshold(request: Request, actor: Actor, region_id: int, days: int | None) -> None:
+    with tx(request):
+        regions.update(actor, region_id, {"docking_stale_days": days})
+
+
+def _send_reminders(
+    request: Request, actor: Actor, region_id: int | None, only: list[int] | None
+) -> dockings.RemindResult:
+    settings = request.app.state.settings
+    with tx(request):
+        return dockings.remind(
+            actor,
+            region_id,
+            only=only,
+            send=lambda reminder: mail.send_docking_reminder(
+                settings.data_dir, reminder, base_url=str(request.base_url)
+            ),
+        )
+
+
+def _stale_days_tx(request: Request, actor: Actor, region_id: int | None) -> int:
+    with tx(request):
+        return _stale_days(actor, region_id)
 
 
 @router.post("/operator/dockings/{docking_id}/move")
