@@ -205,3 +205,35 @@ def test_two_operators_deciding_at_once_one_wins(world: World) -> None:
     assert isinstance(outcomes["second"], Conflict)
     assert audit.list(world.admin, action_name=moderation.REJECTED_ACTION).total == 0
     assert audit.list(world.admin, action_name=moderation.APPLIED_ACTION).total == 1
+
+
+def test_a_held_achievement_is_published_or_kept_as_draft(world: World) -> None:
+    """Achievements a non-staff user submits as spam are stored as drafts; the queue lists them
+    too, and apply publishes them, reject keeps them a draft and tells the submitter."""
+    from kechuang.domain import Achievement, AchievementStatus  # noqa: PLC0415
+    from kechuang.services import achievements  # noqa: PLC0415
+
+    member = world.member_a
+    drafts = []
+    for title in (REFERENCE_SPAM, "澳門威尼斯人娛樂城官網-百家樂真人荷官在線-註冊送38元彩金"):
+        stored = achievements.create(
+            member,
+            Achievement(
+                title=title,
+                owner_organisation_id=world.enterprise_a,
+                region_id=world.region_a,
+                trl=5,
+            ),
+        )
+        assert stored.status is AchievementStatus.DRAFT
+        drafts.append(stored.id)
+    items = {item.entity_id: item for item in moderation.queue(world.operator_a).items}
+    assert set(items) == set(drafts)
+    first = items[drafts[0]]
+    assert (first.kind, first.operation) == ("achievement", "publish")
+    assert "一夜情約炮" in [piece for piece, flagged in first.highlighted["title"][0] if flagged]
+    moderation.apply(world.operator_a, first.id)
+    assert achievements.get(world.anonymous, drafts[0]).status is AchievementStatus.PUBLISHED
+    moderation.reject(world.operator_a, items[drafts[1]].id, "赌博广告")
+    assert achievements.get(world.operator_a, drafts[1]).status is AchievementStatus.DRAFT
+    assert moderation.queue(world.operator_a).total == 0

@@ -24,17 +24,29 @@ from typing import Any
 
 from sqlalchemy import select
 
-from kechuang.domain import Actor, AuditEntry, Conflict, NotFound, Page, ValidationError, Work
+from kechuang.domain import (
+    AchievementStatus,
+    Actor,
+    AuditEntry,
+    Conflict,
+    NotFound,
+    Page,
+    ValidationError,
+    Work,
+)
 from kechuang.domain.moderation import highlight
-from kechuang.services import _crud, experts, organisations, policy
+from kechuang.services import _crud, achievements, experts, organisations, policy
 from kechuang.services._moderation import HELD_ACTION, texts_of
 from kechuang.services.context import action, unit_of_work
-from kechuang.store.tables import ExpertRow, OrganisationRow
+from kechuang.store.tables import AchievementRow, ExpertRow, OrganisationRow
 
 APPLIED_ACTION = "moderation.applied"
 REJECTED_ACTION = "moderation.rejected"
-KINDS = ("expert", "organisation")
-"""The profiles whose held edits this queue decides."""
+KINDS = ("expert", "organisation", "achievement")
+"""The records whose held submissions this queue decides (held demands wait in the demand
+review queue as pending review)."""
+ACHIEVEMENT_FIELDS = ("title", "description", "owner_name", "keywords")
+"""An achievement held as a draft: the texts shown (the stored draft is the held text)."""
 REASON_MAX = 1000
 _SCAN = 500
 
@@ -101,7 +113,10 @@ def _held_entries(region_id: int | None) -> builtins.list[AuditEntry]:
 
 
 def _is_profile_edit(entry: AuditEntry) -> bool:
-    return entry.after is not None and "changes" in entry.after and entry.entity_id is not None
+    """A decidable hold: a profile edit with its changes kept, or an achievement held as draft."""
+    if entry.after is None or entry.entity_id is None:
+        return False
+    return entry.entity_kind == "achievement" or "changes" in entry.after
 
 
 def _decisions(region_id: int | None) -> dict[int, Decision]:
@@ -137,8 +152,12 @@ def _decision_of(entry: AuditEntry) -> Decision | None:
 
 def _record(kind: str, entity_id: int) -> Any:
     uow = unit_of_work()
-    repository: Any = uow.experts if kind == "expert" else uow.organisations
-    return repository.get(entity_id)
+    repositories: dict[str, Any] = {
+        "expert": uow.experts,
+        "organisation": uow.organisations,
+        "achievement": uow.achievements,
+    }
+    return repositories[kind].get(entity_id)
 
 
 def _view(entry: AuditEntry, decision: Decision | None) -> HeldEdit:
@@ -146,24 +165,36 @@ def _view(entry: AuditEntry, decision: Decision | None) -> HeldEdit:
     assert entry.id is not None
     assert entry.entity_id is not None
     record = _record(entry.entity_kind, entry.entity_id)
-    proposed = {
-        str(name): [str(text) for text in texts]
-        for name, texts in dict(after.get("proposed") or {}).items()
-    }
-    current = {
-        name: texts_of(getattr(record, name, None)) if record is not None else []
-        for name in proposed
-    }
+    if entry.entity_kind == "achievement":  # the held text is the stored draft itself
+        proposed = {
+            name: texts_of(getattr(record, name, None))
+            for name in ACHIEVEMENT_FIELDS
+            if record is not None and texts_of(getattr(record, name, None))
+        }
+        current: dict[str, builtins.list[str]] = {}
+        operation = "publish"
+    else:
+        proposed = {
+            str(name): [str(text) for text in texts]
+            for name, texts in dict(after.get("proposed") or {}).items()
+        }
+        current = {
+            name: texts_of(getattr(record, name, None)) if record is not None else []
+            for name in proposed
+        }
+        operation = str(after.get("operation") or "update")
     return HeldEdit(
         id=entry.id,
         at=entry.at,
         kind=entry.entity_kind,
         entity_id=entry.entity_id,
-        entity_name=str(getattr(record, "name", "") or f"#{entry.entity_id}"),
+        entity_name=str(
+            getattr(record, "name", "") or getattr(record, "title", "") or f"#{entry.entity_id}"
+        ),
         region_id=entry.region_id,
         author_user_id=entry.actor_user_id,
         author_label=entry.actor_label,
-        operation=str(after.get("operation") or "update"),
+        operation=operation,
         score=int(after.get("score") or 0),
         reasons=tuple(str(reason) for reason in after.get("reasons") or ()),
         proposed=proposed,
@@ -225,7 +256,13 @@ def _lock_profile(kind: str, entity_id: int) -> None:
     """Lock the profile's row until the transaction ends, so two operators deciding the same
     held edit at once are serialised and the second one sees the first one's decision
     (PostgreSQL ``FOR UPDATE``; SQLite lets one writer at a time in any case)."""
-    row = ExpertRow if kind == "expert" else OrganisationRow
+    row: type[ExpertRow] | type[OrganisationRow] | type[AchievementRow] = (
+        ExpertRow
+        if kind == "expert"
+        else OrganisationRow
+        if kind == "organisation"
+        else AchievementRow
+    )
     unit_of_work().session.execute(select(row.id).where(row.id == entity_id).with_for_update())
 
 
@@ -260,15 +297,12 @@ def _notice(actor: Actor, entry: AuditEntry, applied: bool, reason: str) -> Noti
     to = (user.email if user else "") or str(getattr(contact, "email", "") or "")
     if not to:
         return None
-    name = str(getattr(record, "name", "") or "")
-    kind_zh, kind_en = (
-        ("专家档案", "expert profile")
-        if entry.entity_kind == "expert"
-        else (
-            "机构档案",
-            "organisation profile",
-        )
-    )
+    name = str(getattr(record, "name", "") or getattr(record, "title", "") or "")
+    kind_zh, kind_en = {
+        "expert": ("专家档案", "expert profile"),
+        "organisation": ("机构档案", "organisation profile"),
+        "achievement": ("科技成果", "achievement"),
+    }[entry.entity_kind]
     greeting = (user.display_name or user.username) if user else name
     if applied:
         subject = "科创 Kechuang：您的修改已通过审核 / Your edit was approved"
@@ -319,6 +353,9 @@ def apply(actor: Actor, held_id: int, *, send: Send | None = None) -> HeldEdit:
     entry = _undecided(actor, "moderation.apply", held_id)
     assert entry.entity_id is not None
     assert entry.after is not None
+    if entry.entity_kind == "achievement":
+        achievements.update(actor, entry.entity_id, {"status": AchievementStatus.PUBLISHED})
+        return _decide(actor, entry, True, "", send)
     changes = dict(entry.after["changes"])
     operation = str(entry.after.get("operation") or "update")
     if entry.entity_kind == "expert" and operation == "add_work":

@@ -1,7 +1,8 @@
 """The operators' moderation queue in the browser: owners' expert and organisation profile edits
-the spam detector held, with the flagged parts marked and the detector's reasons; apply (the edit
-is saved as the operator) or reject with a reason (the owner is mailed). Held demands wait in the
-demand review queue (``/operator/review``) like any demand pending review."""
+the spam detector held (and achievements it kept as drafts), with the flagged parts marked and
+the detector's reasons; apply (the edit is saved as the operator) or reject with a reason (the
+owner is mailed). Held demands wait in the demand review queue (``/operator/review``) like any
+demand pending review."""
 
 from __future__ import annotations
 
@@ -32,9 +33,19 @@ FIELD_LABELS = {
     "description": N_("Description"),
     "website": N_("Website"),
     "address": N_("Address"),
+    "owner_name": N_("Owner"),
 }
-KIND_LABELS = {"expert": N_("Expert profile"), "organisation": N_("Organisation profile")}
-OPERATION_LABELS = {"update": N_("Profile edit"), "add_work": N_("New work")}
+KIND_LABELS = {
+    "expert": N_("Expert profile"),
+    "organisation": N_("Organisation profile"),
+    "achievement": N_("Achievement"),
+}
+OPERATION_LABELS = {
+    "update": N_("Profile edit"),
+    "add_work": N_("New work"),
+    "publish": N_("Held as a draft"),
+}
+PATHS = {"expert": "experts", "organisation": "organisations", "achievement": "achievements"}
 
 
 def _mailer(request: Request) -> moderation.Send:
@@ -67,6 +78,7 @@ def _page(
             "field_labels": FIELD_LABELS,
             "kind_labels": KIND_LABELS,
             "operation_labels": OPERATION_LABELS,
+            "paths": PATHS,
         },
         status_code=status_code,
     )
