@@ -10,9 +10,9 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET_KEY = "kechuang-development-secret-change-me"  # noqa: S105 -- refused in production
@@ -203,3 +203,91 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings; tests call ``get_settings.cache_clear()`` after changing env."""
     return Settings()
+
+
+# -- bilingual configuration errors ---------------------------------------------------------------
+
+_SECRET_WORDS = ("secret", "password", "token", "key")
+
+
+def _env_name(field: str) -> str:
+    return f"KECHUANG_{field.upper()}"
+
+
+def _allowed(field: str) -> tuple[str, str]:
+    """What ``field`` accepts, in Chinese and English, from its type and bounds."""
+    info = Settings.model_fields[field]
+    bounds: dict[str, Any] = {}
+    for item in info.metadata:
+        for name in ("ge", "gt", "le", "lt"):
+            if getattr(item, name, None) is not None:
+                bounds[name] = getattr(item, name)
+    annotation = info.annotation
+    if get_origin(annotation) is Literal:
+        choices = " / ".join(str(choice) for choice in get_args(annotation))
+        return f"以下之一：{choices}", f"one of: {choices}"
+    if isinstance(annotation, type) and issubclass(annotation, StrEnum):
+        choices = " / ".join(member.value for member in annotation)
+        return f"以下之一：{choices}", f"one of: {choices}"
+    if annotation is bool:
+        return "true 或 false（也可写 1/0、yes/no）", "true or false (or 1/0, yes/no)"
+    if annotation in (int, float):
+        kind_zh, kind_en = ("整数", "a whole number") if annotation is int else ("数", "a number")
+        low = bounds.get("ge", bounds.get("gt"))
+        high = bounds.get("le", bounds.get("lt"))
+        if low is not None and high is not None:
+            return f"{low} 到 {high} 之间的{kind_zh}", f"{kind_en} from {low} to {high}"
+        if low is not None:
+            return f"不小于 {low} 的{kind_zh}", f"{kind_en} of at least {low}"
+        if high is not None:
+            return f"不大于 {high} 的{kind_zh}", f"{kind_en} of at most {high}"
+        return kind_zh, kind_en
+    if annotation is Path:
+        return "一个文件夹路径", "a folder path"
+    return "文本", "text"
+
+
+def settings_error_lines(error: ValidationError) -> list[str]:
+    """A bilingual account of invalid settings: for each, the variable, the bad value, what is
+    allowed (what), where it comes from (the environment or ``.env``) and how to fix it.
+
+    Secret values are never echoed. A cross-field refusal (production guards) keeps its own
+    bilingual message.
+    """
+    lines = [
+        "配置错误：Kechuang 未启动，以下设置无效。/ "
+        "Configuration error: Kechuang did not start; these settings are invalid."
+    ]
+    for problem in error.errors():
+        location = problem.get("loc") or ()
+        field = str(location[0]) if location else ""
+        if field not in Settings.model_fields:
+            message = str(problem.get("msg", "")).removeprefix("Value error, ")
+            lines.append(f"- {message}")
+            lines.append(
+                "  请在环境变量或 .env 文件中改正后重试。/ "
+                "Correct it in the environment or the .env file and try again."
+            )
+            continue
+        variable = _env_name(field)
+        value = problem.get("input")
+        shown = (
+            "（已隐藏 / hidden）"
+            if any(word in field for word in _SECRET_WORDS)
+            else f"“{str(value)[:80]}”"
+        )
+        allowed_zh, allowed_en = _allowed(field)
+        default = Settings.model_fields[field].default
+        description = Settings.model_fields[field].description or ""
+        lines.append(
+            f"- {variable} = {shown}：取值无效，应为{allowed_zh}。/ "
+            f"{variable} = {shown} is not allowed: it must be {allowed_en}."
+        )
+        if description:
+            lines.append(f"  ({description})")
+        lines.append(
+            f"  请在环境变量或 .env 文件中改正 {variable}，或删除它以使用默认值 {default}。/ "
+            f"Fix {variable} in the environment or the .env file, or remove it to use the "
+            f"default {default}."
+        )
+    return lines

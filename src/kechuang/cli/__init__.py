@@ -7,6 +7,7 @@ happen inside the commands so that ``kechuang --help`` stays fast.
 from __future__ import annotations
 
 import importlib
+import sys
 
 import typer
 
@@ -35,6 +36,18 @@ _COMMAND_MODULES = (
     "dockings",
     "backup",
 )
+
+
+@app.callback()
+def _settings_first(ctx: typer.Context) -> None:
+    """Check the KECHUANG_* settings before any command runs (bilingual error, exit code 2);
+    ``--help`` works whatever the settings."""
+    from kechuang.cli._errors import check_settings  # noqa: PLC0415
+
+    if ctx.resilient_parsing or "--help" in sys.argv[1:]:
+        return  # click hides a sub-command's own arguments from this callback: read argv
+    check_settings()
+
 
 for _name in _COMMAND_MODULES:
     try:
