@@ -118,7 +118,8 @@ def build_world(url: str) -> None:
     system = Actor.system("test")
     with transaction(url):
         lanzhou = regions.create(
-            system, Region(name="兰州新区", kind="new_area", province="甘肃省")
+            system,
+            Region(name="兰州新区", kind="new_area", province="甘肃省", docking_stale_days=21),
         )
         peer = regions.create(
             system, Region(name="示例园区（演示）", name_en="Demo Park", is_demo=True)

@@ -83,3 +83,17 @@ def test_expert_works_sheet_carries_the_authors(
     second = tmp_path / "second.csv"
     export_file(second, "expert-works", SYSTEM, database_url=empty_url)
     assert second.read_bytes() == first.read_bytes()
+
+
+def test_regions_sheet_carries_the_stale_threshold(
+    source_url: str, empty_url: str, tmp_path: Path
+) -> None:
+    first = tmp_path / "regions.csv"
+    export_file(first, "regions", SYSTEM, database_url=source_url)
+    rows = first.read_text(encoding="utf-8-sig").splitlines()
+    assert "停滞提醒天数" in rows[0]
+    assert any(row.startswith("兰州新区,") and ",21," in row for row in rows[1:])
+    import_file(first, "regions", SYSTEM, database_url=empty_url)
+    with transaction(empty_url):
+        assert regions.get_by_name(SYSTEM, "兰州新区").docking_stale_days == 21
+        assert regions.get_by_name(SYSTEM, "示例园区（演示）").docking_stale_days is None

@@ -104,6 +104,18 @@ REGIONS = SheetSpec(
             help_en="GB/T 2260 administrative division code.",
         ),
         col("description", "简介", "Description"),
+        col(
+            "docking_stale_days",
+            "停滞提醒天数",
+            "Stale-docking days",
+            T.INTEGER,
+            minimum=1,
+            maximum=365,
+            example="14",
+            help_zh="对接无变化超过多少天视为停滞并提醒双方；留空使用全局设置。",
+            help_en="Days without change after which a docking is stale and its parties are "
+            "reminded; blank: the installation's setting.",
+        ),
         demo_col(),
     ),
 )
@@ -114,6 +126,7 @@ def _load_region(context: ImportContext, values: Mapping[str, Value]) -> bool:
     data = {k: _text(v) for k, v in data.items()}
     if values["kind"]:
         data["kind"] = values["kind"]
+    data["docking_stale_days"] = values["docking_stale_days"]
     return regions.upsert(context.actor, validate(Region, with_demo_flag(data, values))).created
 
 
