@@ -44,6 +44,7 @@ def test_reject_from_the_queue(client: TestClient, web_world: WebWorld) -> None:
     assert "一夜情約炮</mark>" in page.text
     assert "https://t.cn/A6xYz</mark>" in page.text
     assert "新增成果" in page.text
+    assert "垃圾词汇：" in page.text  # the detector's reasons in the page's language
 
     no_csrf = client.post(f"/operator/moderation/{held_id}/reject", data={"reason": "广告"})
     assert no_csrf.status_code == 403
@@ -77,6 +78,7 @@ def test_apply_from_the_queue_in_english(client: TestClient, web_world: WebWorld
     page = client.get("/operator/moderation?lang=en")
     assert "Moderation queue" in page.text
     assert "Why it was held" in page.text
+    assert "spam vocabulary: " in page.text
     held_id = int(HELD.search(page.text).group(1))  # type: ignore[union-attr]
     applied = client.post(
         f"/operator/moderation/{held_id}/apply?lang=en",
@@ -97,3 +99,20 @@ def test_only_staff_see_the_queue(client: TestClient, web_world: WebWorld) -> No
     client.cookies.clear()
     sign_in(client, "exp_a")
     assert client.get("/operator/moderation", follow_redirects=False).status_code in (303, 403)
+
+
+def test_every_kind_of_reason_is_shown_in_chinese() -> None:
+    from kechuang.domain.moderation import check  # noqa: PLC0415
+    from kechuang.web.i18n import Language  # noqa: PLC0415
+    from kechuang.web.moderation import reason_text  # noqa: PLC0415
+
+    texts = [
+        "澳门赌场 百家乐 https://bit.ly/x http://a.xyz/1 http://b.example/2 http://c.example/3",
+        '<span style="display:none">x</span><a href="http://a">a</a><a href="http://b">b</a>',
+        "加微信: abc12345 " + "氢能 " * 20,
+    ]
+    reasons = {reason for text in texts for reason in check(text).reasons}
+    assert len(reasons) >= 8
+    for reason in reasons:
+        assert reason_text(Language.ZH, reason) != reason, reason
+        assert reason_text(Language.EN, reason) == reason

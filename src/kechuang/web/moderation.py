@@ -6,6 +6,7 @@ demand pending review."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -45,7 +46,27 @@ OPERATION_LABELS = {
     "add_work": N_("New work"),
     "publish": N_("Held as a draft"),
 }
+REASONS = (
+    (re.compile(r"spam vocabulary: (?P<detail>.+)"), N_("spam vocabulary: %(detail)s")),
+    (re.compile(r"(?P<detail>\d+) HTML links"), N_("%(detail)s HTML links")),
+    (re.compile(r"(?P<detail>\d+) links"), N_("%(detail)s links")),
+    (re.compile(r"URL shortener: (?P<detail>.+)"), N_("URL shortener: %(detail)s")),
+    (re.compile(r"spam-prone domain: (?P<detail>.+)"), N_("spam-prone domain: %(detail)s")),
+    (re.compile(r"hidden-text trick"), N_("hidden-text trick")),
+    (re.compile(r"contact bait.*"), N_("contact bait (WeChat/QQ/Telegram id)")),
+    (re.compile(r"keyword stuffing: (?P<detail>.+)"), N_("keyword stuffing: %(detail)s")),
+)
+"""The detector's reasons (English, as stored in the audit log) shown in the page's language."""
 PATHS = {"expert": "experts", "organisation": "organisations", "achievement": "achievements"}
+
+
+def reason_text(language: i18n.Language, reason: str) -> str:
+    """One of the detector's reasons in ``language`` (unknown ones as stored)."""
+    for pattern, message in REASONS:
+        match = pattern.fullmatch(reason)
+        if match:
+            return i18n.gettext(language, message) % match.groupdict()
+    return reason
 
 
 def _mailer(request: Request) -> moderation.Send:
@@ -79,6 +100,7 @@ def _page(
             "kind_labels": KIND_LABELS,
             "operation_labels": OPERATION_LABELS,
             "paths": PATHS,
+            "reason_text": lambda reason: reason_text(language_of(request), reason),
         },
         status_code=status_code,
     )
