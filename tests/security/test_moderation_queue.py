@@ -114,6 +114,7 @@ def test_a_held_work_is_added_on_apply(world: World) -> None:
         )
     item = moderation.queue(world.operator_a).items[0]
     assert item.operation == "add_work"
+    assert item.proposed["works"] == [REFERENCE_SPAM]  # the work's texts, not its kind code
     moderation.apply(world.operator_a, item.id)
     works = experts.get(world.anonymous, world.expert_a).works
     assert len(works) == count + 1

@@ -178,6 +178,17 @@ def _view(entry: AuditEntry, decision: Decision | None) -> HeldEdit:
             str(name): [str(text) for text in texts]
             for name, texts in dict(after.get("proposed") or {}).items()
         }
+        works = dict(after.get("changes") or {}).get("works")
+        if "works" in proposed and isinstance(works, builtins.list):
+            # A work's texts, without its kind code ("paper"), which is no one's prose.
+            proposed["works"] = [
+                text
+                for work in works
+                if isinstance(work, dict)
+                for key, value in work.items()
+                if key != "kind"
+                for text in texts_of(value)
+            ]
         current = {
             name: texts_of(getattr(record, name, None)) if record is not None else []
             for name in proposed
