@@ -61,7 +61,7 @@ _RECORDS_DIR = "records"
 
 
 def _metadata_json(metadata: Mapping[str, MetadataValue]) -> str:
-    return json.dumps({k: _as_values(v) for k, v in metadata.items()}, ensure_ascii=False)
+    return json.dumps({k: facet_values(v) for k, v in metadata.items()}, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,8 @@ class WorkScores:
     fused: FloatArray
 
 
-def _as_values(value: MetadataValue) -> tuple[str, ...]:
+def facet_values(value: MetadataValue) -> tuple[str, ...]:
+    """A metadata value as the index stores it (a single value is a one-element tuple)."""
     return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
 
 
@@ -175,7 +176,7 @@ class _Postings:
         lists: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         for row, metadata in enumerate(rows):
             for key, value in metadata.items():
-                for item in _as_values(value):
+                for item in facet_values(value):
                     lists[key][item].append(row)
         postings = {
             key: {item: np.asarray(rows_, dtype=np.int64) for item, rows_ in values.items()}
@@ -189,7 +190,7 @@ class _Postings:
             return None
         mask = np.ones(self.size, dtype=np.bool_)
         for key, wanted in filters.items():
-            values = _as_values(wanted) if isinstance(wanted, str) else tuple(wanted)
+            values = facet_values(wanted) if isinstance(wanted, str) else tuple(wanted)
             allowed = np.zeros(self.size, dtype=np.bool_)
             for value in values:
                 rows = self.postings.get(key, {}).get(str(value))

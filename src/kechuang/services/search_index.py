@@ -289,10 +289,7 @@ class SearchIndex:
         try:
             with transaction(self.database_url):
                 everything = load_all_records()
-            self.last_report = upkeep.rebuild(
-                [entity for entity, _ in everything.upserts],
-                [work for _, works in everything.upserts for work in works],
-            )
+            self.last_report = upkeep.sync(everything.upserts)
         except Exception:  # the saved index keeps serving; the next commit updates it
             log.exception("match index catch-up failed")
 

@@ -94,7 +94,8 @@ def test_rebuild_then_changes_encode_only_new_texts(
             removals=[entities[5].id],
         )
     )
-    assert (report.added, report.updated, report.removed) == (1, 2, 1)
+    assert (report.added, report.updated, report.removed) == (1, 1, 1)
+    assert report.unchanged == 1  # the re-saved record is identical: nothing to redo for it
     assert report.encoded == 2
     assert report.reused == 28
     fold = upkeep.analyzer.fold  # the embedder sees folded text (full-width, traditional)
@@ -120,9 +121,11 @@ def test_reopened_upkeep_reuses_saved_vectors(
     counting.encoded.clear()
     reopened = IndexUpkeep.open(tmp_path / "index", embedder=counting)
     report = reopened.apply(RecordChanges(upserts=[(entities[0], [works[0]])]))
-    assert report.encoded == 0
-    assert report.reused == 12
-    assert counting.encoded == []
+    assert (report.unchanged, report.updated, report.encoded, report.reused) == (1, 0, 0, 0)
+    edited = replace(works[1], text=works[1].text + " 新增：节水灌溉。")
+    report = reopened.apply(RecordChanges(upserts=[(entities[1], [edited])]))
+    assert (report.updated, report.encoded, report.reused) == (1, 1, 11)
+    assert counting.encoded == [reopened.analyzer.fold(edited.text)]
 
 
 def test_removing_a_co_owner_keeps_the_shared_work(tmp_path: Path) -> None:
@@ -141,3 +144,25 @@ def test_unknown_owner_is_a_clear_error(tmp_path: Path) -> None:
     upkeep = IndexUpkeep(tmp_path / "index", embedder=None)
     with pytest.raises(ValueError, match="not among the entities"):
         upkeep.rebuild([], [Work(id="w", text="x", owners=("ghost",))])
+
+
+def test_sync_applies_only_the_differences(tmp_path: Path) -> None:
+    """A catch-up pass (another process committed) re-reads everything but rebuilds only when
+    something indexed differs: identical records cost nothing, missing ones are removed."""
+    people = [Entity(id=f"p{i}", kind="expert", metadata={"region": "3"}) for i in range(3)]
+    papers = [Work(id=f"w{i}", text=t, owners=(f"p{i}",)) for i, t in enumerate(TEXTS)]
+    upkeep = IndexUpkeep(tmp_path / "index", embedder=None)
+    upkeep.rebuild(people, papers)
+    before = upkeep.index
+    same = upkeep.sync([(person, [paper]) for person, paper in zip(people, papers, strict=True)])
+    assert (same.unchanged, same.updated, same.removed) == (3, 0, 0)
+    assert upkeep.index is before  # nothing rebuilt
+    edited = replace(papers[0], text="盐碱地改良与节水灌溉")
+    changed = upkeep.sync([(people[0], [edited]), (people[1], [papers[1]])])
+    assert (changed.unchanged, changed.updated, changed.removed) == (1, 1, 1)
+    assert upkeep.index is not None
+    assert upkeep.index is not before
+    assert [h.entity_id for h in upkeep.index.query("节水灌溉", k=3)] == ["p0"]
+
+
+TEXTS = ("黄土高原水土保持", "沙漠光伏电站运维", "氢燃料电池膜电极")

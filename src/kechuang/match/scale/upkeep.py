@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kechuang.match.embedding import Embedder
-from kechuang.match.engine import Entity, MatchIndex, Work
+from kechuang.match.engine import Entity, MatchIndex, MetadataValue, Work, facet_values
 from kechuang.match.scale.persistence import IndexFormatError, load_index, save_index, text_hash
 from kechuang.match.settings import MatchSettings
 from kechuang.match.text import Analyzer
@@ -51,6 +51,8 @@ class UpkeepReport:
     added: int = 0
     updated: int = 0
     removed: int = 0
+    unchanged: int = 0
+    """Upserted entities identical to what the index holds (nothing to rebuild for them)."""
     encoded: int = 0
     reused: int = 0
     works: int = 0
@@ -83,7 +85,7 @@ class IndexUpkeep:
         """Work id -> (text hash, analyser tokens): only changed texts are analysed again."""
         self.index: MatchIndex | None = None
         self._pending_adoption = False
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     # -- opening --
 
@@ -154,6 +156,17 @@ class IndexUpkeep:
             self._commit(report, progress=progress)
             return report
 
+    def sync(self, upserts: Sequence[tuple[Entity, Sequence[Work]]]) -> UpkeepReport:
+        """Make the index hold exactly ``upserts`` (every entity with its works), applying only
+        the differences: entities not listed are removed, identical ones are kept, and when
+        nothing differs nothing is rebuilt or saved (a catch-up after another process's commit
+        that did not touch indexed text costs one read, not a rebuild)."""
+        with self._lock:
+            self._adopt_if_pending()
+            wanted = {entity.id for entity, _ in upserts}
+            removals = [entity_id for entity_id in self.entities if entity_id not in wanted]
+            return self.apply(RecordChanges(upserts=upserts, removals=removals))
+
     def apply(self, changes: RecordChanges) -> UpkeepReport:
         """Add, replace or remove entities; encode only works whose text is new."""
         with self._lock:
@@ -165,6 +178,12 @@ class IndexUpkeep:
                     report.removed += 1
                     report.changed_ids.append(entity_id)
             for entity, works in changes.upserts:
+                if _same_entity(self.entities.get(entity.id), entity) and _same_works(
+                    self.works_by_entity.get(entity.id), works
+                ):
+                    # Nothing the index holds has changed (e.g. an expert's capacity): keep it.
+                    report.unchanged += 1
+                    continue
                 if entity.id in self.entities:
                     report.updated += 1
                 else:
@@ -266,3 +285,29 @@ __all__ = [
     "RecordChanges",
     "UpkeepReport",
 ]
+
+
+def _facets(metadata: Mapping[str, MetadataValue]) -> dict[str, tuple[str, ...]]:
+    """Metadata as the index stores it (a single value reads back as a one-element tuple)."""
+    return {key: facet_values(value) for key, value in metadata.items()}
+
+
+def _same_entity(held: Entity | None, entity: Entity) -> bool:
+    return (
+        held is not None
+        and (held.id, held.kind, held.name) == (entity.id, entity.kind, entity.name)
+        and _facets(held.metadata) == _facets(entity.metadata)
+    )
+
+
+def _same_works(held: Sequence[Work] | None, works: Sequence[Work]) -> bool:
+    """The same texts, titles, owners and facets, in the same order."""
+    return (
+        held is not None
+        and len(held) == len(works)
+        and all(
+            (a.id, a.text, a.title, a.owners) == (b.id, b.text, b.title, b.owners)
+            and _facets(a.metadata) == _facets(b.metadata)
+            for a, b in zip(held, works, strict=True)
+        )
+    )
