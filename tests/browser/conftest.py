@@ -14,9 +14,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 from live_server import headless_chromium, require_chromium, running_server
 from web_world import WebWorld, build_world
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WebWorld]]:
@@ -31,9 +28,3 @@ def browser() -> Iterator[object]:
     """Headless Debian Chromium."""
     with headless_chromium() as chromium:
         yield chromium
-
-
-def shot(page: object, name: str) -> None:
-    """Save a full-page screenshot as a test artefact."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]

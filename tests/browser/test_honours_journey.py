@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 from live_server import require_chromium, running_server
+from screenshots import shot
 from web_world import PASSWORD, WebWorld, build_world
 
-from conftest import shot
 from kechuang.domain import Actor, Expert, Work
 from kechuang.services import experts, transaction
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from screenshots import shot
 from web_world import PASSWORD, WebWorld
 
-from conftest import shot
 from kechuang.exchange.exporter import write_template
 
 pytestmark = pytest.mark.browser

@@ -9,9 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 from live_server import require_chromium, running_server
+from screenshots import shot
 from web_world import PASSWORD, WebWorld, build_world
-
-from conftest import shot
 
 pytestmark = pytest.mark.browser
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from live_server import running_server
+from screenshots import shot
 from sqlalchemy import update
 from web_world import PASSWORD, WebWorld, build_world
 
-from conftest import shot
 from kechuang.config import get_settings
 from kechuang.store import tables
 from kechuang.store.database import engine_for

@@ -13,10 +13,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 
 from live_server import require_chromium, running_server
+from screenshots import shot
 from search_world import SearchRecords, add_search_records
 from web_world import WebWorld, build_world
-
-from conftest import shot
 
 pytestmark = pytest.mark.browser
 

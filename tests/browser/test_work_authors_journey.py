@@ -7,9 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 from live_server import running_server
+from screenshots import shot
 from web_world import PASSWORD, WebWorld, build_world
-
-from conftest import shot
 
 pytestmark = pytest.mark.browser
 
