@@ -16,9 +16,6 @@ import datetime as dt
 import os
 import subprocess
 import sys
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -320,29 +317,6 @@ def test_a_write_in_any_process_drops_the_cached_page(
     after = browser.get(path).text
     assert before != after
     assert "增长" in after
-
-
-def test_a_write_in_another_process_drops_the_cached_page_of_its_kind_only(
-    app: Any, web_world: WebWorld, database_url: str
-) -> None:
-    """Workers of ``kechuang serve --workers N`` (or a CLI import) are other processes: their
-    commits reach this process's cache through the data version markers."""
-    counter = StatementCounter(database_url)
-    browser = TestClient(app)
-    assert "另一进程的专家" not in browser.get("/experts").text
-    browser.get("/demands")
-    code = (
-        "from kechuang.domain import Actor, Expert\n"
-        "from kechuang.services import experts\n"
-        f"experts.create(Actor.system('test'), Expert(name='另一进程的专家', "
-        f"region_id={web_world.region_a}))\n"
-    )
-    env = {**os.environ, "KECHUANG_DATABASE_URL": database_url}
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
-    assert "另一进程的专家" in browser.get("/experts").text
-    with counter.counting():
-        browser.get("/demands")  # shows no expert: still served from the cache
-    assert counter.count == 0, counter.statements
 
 
 def test_a_write_in_another_process_drops_the_cached_page_of_its_kind_only(
