@@ -63,7 +63,10 @@ BUDGET = 20
 """Most statements a list may send (BEGIN/SAVEPOINT/RELEASE and session look-up included)."""
 
 OWN_BUDGETS = {
-    "op_a /operator/dockings": 25,  # the board's dockings plus the names of their targets
+    # the board's dockings, the names of their targets, and since the reminders: the stale
+    # dockings, when each was last reminded and the region's own threshold — 9 service calls,
+    # each with its SAVEPOINT/RELEASE pair (measured 2026-11-30: 34)
+    "op_a /operator/dockings": 36,
     "op_a /dashboard": 130,  # every KPI of the region: a fixed set of aggregate queries
 }
 """Pages that need more, measured 2026-11-29 (a fixed number; only growth with rows is N+1)."""
