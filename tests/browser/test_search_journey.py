@@ -63,6 +63,10 @@ def test_type_pick_a_facet_and_see_highlighted_results(search_server, browser, l
     assert "q=" in page.url
     # Pick a kind facet: the results narrow to that kind, still highlighted, still no reload.
     page.click(f'[data-facet="kind"] a:has-text("{case["facet"]}")')
+    # Wait for htmx to push the facet's URL: the hits may already all be of that kind (then the
+    # check below passes before the facet's answer has arrived).
+    page.wait_for_url(lambda url: f"kind={case['kind']}" in url)
+    page.wait_for_selector('[data-facet="kind"] a.active')
     page.wait_for_function(
         "kind => [...document.querySelectorAll('[data-testid=hit]')].length > 0 && "
         "[...document.querySelectorAll('[data-testid=hit]')].every(h => h.dataset.kind === kind)",
