@@ -35,7 +35,6 @@ import platform
 import random
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,6 +45,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+from loopback import free_port, percentile
 
 REPO = Path(__file__).resolve().parents[1]
 KECHUANG = shutil.which("kechuang", path=str(Path(sys.executable).parent)) or "kechuang"
@@ -53,19 +53,6 @@ PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 MAX_IN_FLIGHT = 200
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 RESULTS = REPO / "benchmarks" / "results"
-
-
-def free_port() -> int:
-    """A free loopback port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-quantile (nearest rank) of ``values``."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
 def make_database(kind: str, folder: Path) -> tuple[str, str | None]:

@@ -31,7 +31,6 @@ import os
 import platform
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,6 +45,7 @@ RESULTS = BENCHMARKS / "results"
 sys.path.insert(0, str(BENCHMARKS))
 
 from load_soak import KECHUANG, drop_database, make_database  # noqa: E402
+from loopback import free_port, percentile  # noqa: E402
 
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
@@ -78,19 +78,6 @@ def default_workers() -> int:
     from kechuang.cli.serve import default_workers as serve_default  # noqa: PLC0415
 
     return serve_default()
-
-
-def free_port() -> int:
-    """A free loopback port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-quantile (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
 class Connection:
