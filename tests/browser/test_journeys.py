@@ -9,8 +9,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from screenshots import shot
-from web_world import PASSWORD, WebWorld
+from journey import shot, sign_in
+from web_world import WebWorld
 
 from kechuang.exchange.exporter import write_template
 
@@ -47,11 +47,7 @@ def _console(errors: list[str], message) -> None:  # type: ignore[no-untyped-def
 
 
 def _sign_in(page, base: str, username: str, lang: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/sign-in?lang={lang}")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click(f"form.stack button[type=submit]:has-text('{TEXT[lang]['sign_in']}')")
-    page.wait_for_selector('[data-testid="who"]')
+    sign_in(page, base, username, lang, TEXT[lang]["sign_in"])
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])

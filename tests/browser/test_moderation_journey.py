@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from journey import shot, sign_in
 from live_server import require_chromium, running_server
-from screenshots import shot
-from web_world import PASSWORD, WebWorld, build_world
+from web_world import WebWorld, build_world
 
 pytestmark = pytest.mark.browser
 
@@ -33,11 +33,7 @@ def moderation_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tupl
 
 
 def _sign_in(page, base: str, username: str, lang: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/sign-in?lang={lang}")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click(f"form.stack button[type=submit]:has-text('{TEXT[lang]['sign_in']}')")
-    page.wait_for_selector('[data-testid="who"]')
+    sign_in(page, base, username, lang, TEXT[lang]["sign_in"])
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from journey import shot, sign_in
 from live_server import running_server
-from screenshots import shot
 from sqlalchemy import update
-from web_world import PASSWORD, WebWorld, build_world
+from web_world import WebWorld, build_world
 
 from kechuang.config import get_settings
 from kechuang.store import tables
@@ -56,11 +56,7 @@ def test_preview_then_send(  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{base}/sign-in?lang={lang}")
-    page.fill("#username", "op_a")
-    page.fill("#password", PASSWORD)
-    page.click(f"form.stack button[type=submit]:has-text('{words['sign_in']}')")
-    page.wait_for_selector('[data-testid="who"]')
+    sign_in(page, base, "op_a", lang, words["sign_in"])
     page.goto(f"{base}/operator/dockings")
     assert page.inner_text('[data-testid="stale-count"]') == "1"
     page.click('[data-testid="send-reminders"]')

@@ -12,8 +12,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 
+from journey import shot
 from live_server import require_chromium, running_server
-from screenshots import shot
 from search_world import SearchRecords, add_search_records
 from web_world import WebWorld, build_world
 

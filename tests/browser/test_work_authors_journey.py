@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from journey import shot, sign_in
 from live_server import running_server
-from screenshots import shot
-from web_world import PASSWORD, WebWorld, build_world
+from web_world import WebWorld, build_world
 
 pytestmark = pytest.mark.browser
 
@@ -31,11 +31,7 @@ def test_add_and_correct_authors(  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{base}/sign-in?lang={lang}")
-    page.fill("#username", "exp_a")
-    page.fill("#password", PASSWORD)
-    page.click(f"form.stack button[type=submit]:has-text('{SIGN_IN[lang]}')")
-    page.wait_for_selector('[data-testid="who"]')
+    sign_in(page, base, "exp_a", lang, SIGN_IN[lang])
     page.goto(f"{base}/expert/profile")
     title = f"储氢合金循环寿命 {lang}"
     page.fill("#title", title)

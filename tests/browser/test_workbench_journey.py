@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from journey import shot, sign_in
 from live_server import running_server
-from screenshots import shot
-from web_world import PASSWORD, WebWorld, build_world
+from web_world import WebWorld, build_world
 
 from kechuang.domain import Actor, Expert, Work
 from kechuang.services import experts, transaction
@@ -73,11 +73,7 @@ def test_workbench_capacity_override_confirm(  # type: ignore[no-untyped-def]
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    page.goto(f"{base}/sign-in?lang={lang}")
-    page.fill("#username", "op_a")
-    page.fill("#password", PASSWORD)
-    page.click(f"form.stack button[type=submit]:has-text('{words['sign_in']}')")
-    page.wait_for_selector('[data-testid="who"]')
+    sign_in(page, base, "op_a", lang, words["sign_in"])
     page.goto(f"{base}/operator/dockings")
     tickets_before = page.locator('[data-testid^="ticket-"]').count()
 
