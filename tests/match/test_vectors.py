@@ -41,3 +41,23 @@ def test_save_load_round_trip_with_hnsw(tmp_path) -> None:
     loaded = VectorIndex.load(tmp_path)
     assert loaded.uses_hnsw
     assert loaded.top_k(vectors[3], 3)[0].tolist() == index.top_k(vectors[3], 3)[0].tolist()
+
+
+def test_hnsw_filter_with_a_scattered_mask_matches_exact_search() -> None:
+    # 603 rows (not a multiple of 8) and every 7th allowed: a wrong bit order or a short bitmap
+    # in the faiss selector would let disallowed rows through or drop allowed ones.
+    vectors = _unit(603, seed=3)
+    hnsw = VectorIndex(exact_max=100).fit(vectors)
+    exact = VectorIndex(exact_max=10_000).fit(vectors)
+    allowed = np.zeros(603, dtype=bool)
+    allowed[::7] = True
+    allowed[602] = True
+    for query_row in (602, 14, 5):
+        rows, _ = hnsw.top_k(vectors[query_row], 10, allowed)
+        assert allowed[rows].all()
+        exact_rows, _ = exact.top_k(vectors[query_row], 10, allowed)
+        assert len(set(rows.tolist()) & set(exact_rows.tolist())) >= 8
+        if allowed[query_row]:
+            assert rows[0] == query_row
+    nothing = np.zeros(603, dtype=bool)
+    assert hnsw.top_k(vectors[0], 5, nothing)[0].size == 0

@@ -1,7 +1,9 @@
 """Nearest-neighbour search over L2-normalised vectors: exact numpy below a size, faiss HNSW above.
 
 Filters are applied inside the search: the exact path scores only allowed rows; the HNSW path
-passes an ``IDSelectorBatch`` to faiss so the graph search itself skips disallowed vectors.
+passes faiss an ``IDSelectorBitmap`` (the mask packed to bits, O(N/8) to build) so the graph search
+itself skips disallowed vectors. ``IDSelectorBatch`` was used first: it builds a hash set of the
+allowed ids on every query: 140 ms for a filter admitting 450k of 1M vectors (benchmarks/).
 """
 
 from __future__ import annotations
@@ -21,6 +23,17 @@ IntArray = npt.NDArray[np.int64]
 _VECTORS_FILE = "vectors.npy"
 _HNSW_FILE = "vectors.hnsw.faiss"
 _META_FILE = "vectors.json"
+
+
+def allowed_selector(allowed: BoolArray) -> tuple[npt.NDArray[np.uint8], Any]:
+    """A faiss selector for a boolean mask, and the packed bits it points into.
+
+    The caller must keep the bits alive while faiss searches: the selector holds a raw pointer.
+    """
+    import faiss  # noqa: PLC0415
+
+    bits = np.packbits(np.ascontiguousarray(allowed, dtype=np.bool_), bitorder="little")
+    return bits, faiss.IDSelectorBitmap(allowed.size, faiss.swig_ptr(bits))
 
 
 class VectorIndex:
@@ -90,12 +103,13 @@ class VectorIndex:
 
         params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]
         params.efSearch = max(self.ef_search, k)
+        bits = None
         if allowed is not None:
-            allowed_ids = np.flatnonzero(allowed).astype(np.int64)
-            if allowed_ids.size == 0:
+            if not allowed.any():
                 return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-            params.sel = faiss.IDSelectorBatch(allowed_ids)
+            bits, params.sel = allowed_selector(allowed)
         distances, labels = self._hnsw.search(query.astype(np.float32)[None, :], k, params=params)
+        del bits  # the selector reads it during the search only
         keep = labels[0] >= 0
         return labels[0][keep].astype(np.int64), distances[0][keep].astype(np.float32)
 
@@ -119,6 +133,9 @@ class VectorIndex:
         if (folder / _HNSW_FILE).exists():
             import faiss  # noqa: PLC0415
 
-            flags = faiss.IO_FLAG_MMAP if mmap else 0
+            # The graph's vectors are mapped, not read: 0.19 s instead of 10 s for 1M vectors,
+            # and every worker process shares one copy in the page cache. The folder is never
+            # rewritten in place (persistence swaps folders), so the mapping stays valid.
+            flags = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY if mmap else 0
             index._hnsw = faiss.read_index(str(folder / _HNSW_FILE), flags)
         return index

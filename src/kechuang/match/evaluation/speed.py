@@ -44,7 +44,7 @@ from kechuang.match.lexical import LexicalIndex
 from kechuang.match.scale.corpus import CorpusGenerator
 from kechuang.match.settings import EmbedderName, MatchSettings, get_settings
 from kechuang.match.text import Analyzer
-from kechuang.match.vectors import VectorIndex
+from kechuang.match.vectors import VectorIndex, allowed_selector
 
 FloatMatrix = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
@@ -222,9 +222,11 @@ def _raw_retrieval(
 
         params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]
         params.efSearch = max(vectors.ef_search, candidates)
-        if allowed is not None:
-            params.sel = faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64))
+        bits = None
+        if allowed is not None:  # the same selector as ours: faiss's cheapest for a mask
+            bits, params.sel = allowed_selector(allowed)
         _, labels = vectors._hnsw.search(query[None, :], candidates, params=params)
+        del bits
         return lexical_top, labels[0].astype(np.int64)
     cosine = np.asarray(vectors.vectors) @ query
     if allowed is not None:
