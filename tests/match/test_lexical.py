@@ -1,3 +1,4 @@
+import json
 import math
 
 import numpy as np
@@ -56,6 +57,21 @@ def test_save_and_memory_mapped_load_score_identically(tmp_path) -> None:
     loaded = LexicalIndex.load(tmp_path, mmap=True)
     np.testing.assert_array_equal(loaded.scores(["starch"]), index.scores(["starch"]))
     assert loaded.vocabulary == index.vocabulary
+
+
+def test_folders_saved_with_the_earlier_vocabulary_object_still_load(tmp_path) -> None:
+    # Index folders written before the token list form kept {token: id}; they must keep loading
+    # (and scoring the same) so that an upgrade never forces a rebuild on its own.
+    index = LexicalIndex().fit(CORPUS)
+    index.save(tmp_path)
+    path = tmp_path / "vocabulary.json"
+    state = json.loads(path.read_text(encoding="utf-8"))
+    assert state.pop("tokens") == sorted(index.vocabulary, key=index.vocabulary.__getitem__)
+    state["vocabulary"] = index.vocabulary
+    path.write_text(json.dumps(state), encoding="utf-8")
+    loaded = LexicalIndex.load(tmp_path)
+    assert loaded.vocabulary == index.vocabulary
+    np.testing.assert_array_equal(loaded.scores(["battery"]), index.scores(["battery"]))
 
 
 def test_unknown_terms_score_nothing() -> None:

@@ -154,7 +154,8 @@ class LexicalIndex:
                     "b": self.b,
                     "method": self.method,
                     "size": self.size,
-                    "vocabulary": self.vocabulary,
+                    # Tokens in id order: a JSON list loads 3-4x faster than a {token: id} object.
+                    "tokens": sorted(self.vocabulary, key=self.vocabulary.__getitem__),
                 },
                 ensure_ascii=False,
             ),
@@ -168,7 +169,11 @@ class LexicalIndex:
 
         state = json.loads((folder / _VOCAB_FILE).read_text(encoding="utf-8"))
         index = cls(k1=state["k1"], b=state["b"], method=state["method"])
-        index.vocabulary = {str(k): int(v) for k, v in state["vocabulary"].items()}
+        if "tokens" in state:
+            tokens: list[str] = state["tokens"]
+            index.vocabulary = dict(zip(tokens, range(len(tokens)), strict=True))
+        else:  # folders saved before the list form
+            index.vocabulary = {str(k): int(v) for k, v in state["vocabulary"].items()}
         index.size = int(state["size"])
         index._bm25 = bm25s.BM25.load(str(folder), mmap=mmap, load_vocab=False, show_progress=False)
         return index
