@@ -61,3 +61,15 @@ def test_hnsw_filter_with_a_scattered_mask_matches_exact_search() -> None:
             assert rows[0] == query_row
     nothing = np.zeros(603, dtype=bool)
     assert hnsw.top_k(vectors[0], 5, nothing)[0].size == 0
+
+
+def test_memory_mapped_load_warms_the_page_cache_in_the_background(tmp_path) -> None:
+    vectors = _unit(300, seed=4)
+    index = VectorIndex(exact_max=50).fit(vectors)
+    index.save(tmp_path)
+    loaded = VectorIndex.load(tmp_path)
+    assert loaded.warming is not None
+    loaded.warming.join(timeout=30)
+    assert not loaded.warming.is_alive()
+    assert loaded.top_k(vectors[9], 3)[0][0] == 9
+    assert VectorIndex.load(tmp_path, mmap=False).warming is None
