@@ -98,3 +98,35 @@ def test_lexical_only_index_works_without_an_embedder(match_settings: MatchSetti
 def test_unknown_owner_is_a_clear_error(match_settings: MatchSettings) -> None:
     with pytest.raises(ValueError, match="not among the entities"):
         MatchIndex.build([Work("w", "text", owners=("ghost",))], [], settings=match_settings)
+
+
+def test_query_embedding_on_the_embedding_thread_equals_the_direct_one(index: MatchIndex) -> None:
+    text = "马铃薯淀粉废水处理"
+    pending = index.embed_query_later(text)
+    direct = index.embed_query(text)
+    assert direct is not None
+    assert (pending() == direct).all()
+    # the thread path is what query() uses: same hits as scoring with the vector passed in
+    hits = index.query(text, k=3)
+    scores = index.score_works(text, query_vector=direct)
+    assert hits[0].score == pytest.approx(float(scores.fused.max()), rel=1e-6)
+
+
+def test_an_embedding_error_reaches_the_caller(index: MatchIndex) -> None:
+    class Broken:
+        name = "broken"
+        dim = 512
+
+        def embed_queries(self, texts: list[str]) -> None:
+            raise RuntimeError("模型不可用 / model unavailable")
+
+        def embed_passages(self, texts: list[str]) -> None:
+            raise RuntimeError("模型不可用 / model unavailable")
+
+    working = index.embedder
+    index.embedder = Broken()  # type: ignore[assignment]
+    try:
+        with pytest.raises(RuntimeError, match="model unavailable"):
+            index.query("马铃薯淀粉", k=3)
+    finally:
+        index.embedder = working

