@@ -1,6 +1,8 @@
+import gc
+
 import numpy as np
 
-from kechuang.match.vectors import VectorIndex
+from kechuang.match.vectors import VectorIndex, allowed_selector
 
 
 def _unit(rows: int, dim: int = 24, seed: int = 0) -> np.ndarray:
@@ -73,3 +75,16 @@ def test_memory_mapped_load_warms_the_page_cache_in_the_background(tmp_path) -> 
     assert not loaded.warming.is_alive()
     assert loaded.top_k(vectors[9], 3)[0][0] == 9
     assert VectorIndex.load(tmp_path, mmap=False).warming is None
+
+
+def test_the_filter_selector_keeps_its_bits_alive_on_its_own() -> None:
+    # faiss holds a raw pointer into the packed bits: they must live as long as the selector,
+    # with no caller keeping a reference (a freed bitmap would answer from garbage memory).
+    mask = np.zeros(1003, dtype=bool)
+    mask[[0, 7, 8, 500, 1002]] = True
+    expected = mask.copy()
+    selector = allowed_selector(mask)
+    del mask
+    gc.collect()
+    _ = [np.ones(4096, dtype=np.uint8) for _ in range(64)]  # reuse any freed memory
+    assert [bool(selector.is_member(i)) for i in range(1003)] == expected.tolist()

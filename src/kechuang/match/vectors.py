@@ -42,7 +42,8 @@ def read_through(paths: Sequence[Path]) -> threading.Thread:
         for path in paths:
             try:
                 with path.open("rb", buffering=0) as handle:
-                    os.posix_fadvise(handle.fileno(), 0, 0, os.POSIX_FADV_SEQUENTIAL)
+                    if hasattr(os, "posix_fadvise"):  # not on macOS or Windows
+                        os.posix_fadvise(handle.fileno(), 0, 0, os.POSIX_FADV_SEQUENTIAL)
                     while handle.readinto(buffer):
                         pass
             except OSError:  # a folder swapped away meanwhile: nothing to warm
@@ -53,15 +54,16 @@ def read_through(paths: Sequence[Path]) -> threading.Thread:
     return thread
 
 
-def allowed_selector(allowed: BoolArray) -> tuple[npt.NDArray[np.uint8], Any]:
-    """A faiss selector for a boolean mask, and the packed bits it points into.
+def allowed_selector(allowed: BoolArray) -> Any:
+    """A faiss selector for a boolean mask (the mask packed to bits, little-endian per byte).
 
-    The caller must keep the bits alive while faiss searches: the selector holds a raw pointer.
+    faiss's one-argument form sizes the bitmap in bytes and keeps the array alive for as long
+    as the selector lives; ``params.sel = …`` keeps the selector alive in turn.
     """
     import faiss  # noqa: PLC0415
 
     bits = np.packbits(np.ascontiguousarray(allowed, dtype=np.bool_), bitorder="little")
-    return bits, faiss.IDSelectorBitmap(allowed.size, faiss.swig_ptr(bits))
+    return faiss.IDSelectorBitmap(bits)  # type: ignore[call-arg, arg-type]  # wrapper's form
 
 
 class VectorIndex:
@@ -133,13 +135,11 @@ class VectorIndex:
 
         params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]
         params.efSearch = max(self.ef_search, k)
-        bits = None
         if allowed is not None:
             if not allowed.any():
                 return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-            bits, params.sel = allowed_selector(allowed)
+            params.sel = allowed_selector(allowed)
         distances, labels = self._hnsw.search(query.astype(np.float32)[None, :], k, params=params)
-        del bits  # the selector reads it during the search only
         keep = labels[0] >= 0
         return labels[0][keep].astype(np.int64), distances[0][keep].astype(np.float32)
 

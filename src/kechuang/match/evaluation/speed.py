@@ -222,11 +222,9 @@ def _raw_retrieval(
 
         params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]
         params.efSearch = max(vectors.ef_search, candidates)
-        bits = None
         if allowed is not None:  # the same selector as ours: faiss's cheapest for a mask
-            bits, params.sel = allowed_selector(allowed)
+            params.sel = allowed_selector(allowed)
         _, labels = vectors._hnsw.search(query[None, :], candidates, params=params)
-        del bits
         return lexical_top, labels[0].astype(np.int64)
     cosine = np.asarray(vectors.vectors) @ query
     if allowed is not None:
