@@ -92,7 +92,7 @@ def development_split(data: Path, k: int) -> Split:
 def suite_split(data: Path, k: int, evaluated_file: str) -> Split:
     """Split K under the suite's protocol, scoring ``evaluated_file``."""
     evaluated = {r["content"]: r["label"] for r in read(data, evaluated_file)}
-    dev_texts, dev_labels = suite._calibration_records(data, k, set(evaluated))
+    dev_texts, dev_labels = suite.calibration_records(data, k, set(evaluated))
     return Split(k, read(data, f"train_{k}.json"), evaluated, dev_texts, dev_labels)
 
 

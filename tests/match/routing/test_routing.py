@@ -329,13 +329,13 @@ def test_names_without_a_passage_embedder_add_no_view() -> None:
 
 def test_calibration_never_sees_the_evaluated_texts(tmp_path: Path) -> None:
     """dev_k minus the evaluated file; when dev_k is the evaluated file, the other dev files."""
-    from kechuang.match.evaluation.csl_discipline import _calibration_records  # noqa: PLC0415
+    from kechuang.match.evaluation.csl_discipline import calibration_records  # noqa: PLC0415
 
     _tiny_folder(tmp_path)
     dev_1 = [json.loads(line) for line in (tmp_path / "dev_1.json").read_text("utf-8").splitlines()]
     evaluated = {record["content"] for record in dev_1}
     for k in range(5):
-        texts, labels = _calibration_records(tmp_path, k, evaluated)
+        texts, labels = calibration_records(tmp_path, k, evaluated)
         assert texts, k
         assert not set(texts) & evaluated
         assert len(texts) == len(labels) == len(set(texts))

@@ -104,10 +104,11 @@ def _label_knowledge() -> tuple[dict[str, str], dict[str, str]]:
     )
 
 
-def _calibration_records(
+def calibration_records(
     data: Path, k: int, evaluated_texts: set[str]
 ) -> tuple[list[str], list[str]]:
-    """``dev_k`` minus the evaluated texts; if nothing is left, the other dev files minus them."""
+    """The suite's calibration texts for split ``k``: ``dev_k`` minus the evaluated texts; if
+    nothing is left, the other dev files minus them (public: benchmarks reuse the protocol)."""
     dev_path = data / f"dev_{k}.json"
     kept = [r for r in _read_records(dev_path) if str(r["content"]) not in evaluated_texts]
     if not kept:
@@ -151,7 +152,7 @@ def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -
     for k in SPLITS:
         train_path = data / f"train_{k}.json"
         train = _read_records(train_path)
-        dev_texts, dev_labels = _calibration_records(data, k, evaluated_set)
+        dev_texts, dev_labels = calibration_records(data, k, evaluated_set)
         classifier = _new_classifier(embedder).fit(
             _texts(train),
             _labels(train, train_path),

