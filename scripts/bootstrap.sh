@@ -34,7 +34,12 @@ if [ ! -x .venv/bin/python ]; then
   .venv/bin/pip install -q --upgrade pip
 fi
 if [ "$want_dev" = 1 ]; then
-  .venv/bin/pip install -q -e '.[dev]'
+  # torch (the 'finetune' extra, for the routing fine-tuning tests) from the CPU index first: the
+  # default Linux build on PyPI brings several GB of CUDA libraries the tests never use.
+  if ! .venv/bin/python -c "import torch" 2>/dev/null; then
+    .venv/bin/pip install -q --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
+  fi
+  .venv/bin/pip install -q -e '.[dev,finetune]'
 else
   .venv/bin/pip install -q -e .
 fi

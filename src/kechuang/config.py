@@ -146,6 +146,11 @@ class Settings(BaseSettings):
         description="Views of the CSL routing classifier: both, characters (TF-IDF + SVM only) or "
         "meaning (e5 + logistic regression only).",
     )
+    routing_fine_tune: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description="Fine-tune e5 on each training split for the routing classifier's meaning "
+        "view (needs torch: pip install 'kechuang[finetune]'); auto: when torch is installed.",
+    )
     routing_descriptions: bool = Field(
         True,
         description="Give every routing label one extra training document from its GB/T 13745 "

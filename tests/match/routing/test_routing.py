@@ -224,14 +224,17 @@ def test_suite_runs_on_a_tiny_folder(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 @pytest.mark.slow
 def test_suite_with_both_views_and_real_e5(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The default (characters + e5) path end to end; descriptions off to keep it short."""
+    """The characters + frozen e5 path end to end (fine-tuning: test_finetune.py); descriptions
+    off to keep it short."""
     monkeypatch.setenv("KECHUANG_ROUTING_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("KECHUANG_ROUTING_DESCRIPTIONS", "0")
+    monkeypatch.setenv("KECHUANG_ROUTING_FINE_TUNE", "off")
     _tiny_folder(tmp_path)
     result = SUITES["csl-discipline"](
         data=tmp_path, split=tmp_path / "test.json", predictions_out=None
     )
     assert result["accuracy"] == pytest.approx(1.0)
+    assert result["meaning_encoder"] == "e5-small (frozen)"
     assert (tmp_path / "cache" / "embeddings.sqlite3").exists()
 
 

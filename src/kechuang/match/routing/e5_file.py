@@ -6,7 +6,7 @@ blocks, the rest float32). :class:`E5File` reads that file into numpy — every 
 dequantised — and tokenises exactly as the engine does (its ``e5.c``: normalisation map, runs of
 spaces collapsed, metaspace, Viterbi over the pieces, unknown characters one by one), so that the
 same model can be loaded into a trainable framework to be fine-tuned for routing
-(``benchmarks/csl_discipline_finetune.py``, figures in ``benchmarks/RESULTS.md``). Nothing here
+(:mod:`kechuang.match.routing.finetune`, figures in ``benchmarks/RESULTS.md``). Nothing here
 needs torch. Reading the 72 MB file and dequantising takes about 2.5 s.
 """
 

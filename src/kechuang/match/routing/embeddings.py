@@ -75,6 +75,8 @@ class E5Embedder:
 
     name = "e5-small-q4"
     dim = 384
+    #: Encode what is missing shortest first (for engines that pad a batch to its longest text).
+    length_sorted = False
 
     def __init__(self, cache_dir: Path | None = None) -> None:
         self._model: Any = None
@@ -135,6 +137,8 @@ class E5Embedder:
             for index, key in enumerate(keys):
                 missing.setdefault(key, []).append(index)
         todo = list(missing)
+        if self.length_sorted:
+            todo.sort(key=lambda key: len(texts[missing[key][0]]))
         for start in range(0, len(todo), _BATCH):
             batch = todo[start : start + _BATCH]
             vectors = self._encode([texts[missing[key][0]] for key in batch], side)
