@@ -34,10 +34,13 @@ if [ ! -x .venv/bin/python ]; then
   .venv/bin/pip install -q --upgrade pip
 fi
 if [ "$want_dev" = 1 ]; then
-  # torch (the 'finetune' extra, for the routing fine-tuning tests) from the CPU index first: the
-  # default Linux build on PyPI brings several GB of CUDA libraries the tests never use.
+  # torch (the 'finetune' extra, for the routing fine-tuning tests) from PyTorch's CPU index first:
+  # the default Linux build on PyPI brings several GB of CUDA libraries the tests never use. Only
+  # torch itself comes from there (its dependencies from PyPI, below); where the index is out of
+  # reach pip gives up quickly and takes the pinned release from the usual sources.
   if ! .venv/bin/python -c "import torch" 2>/dev/null; then
-    .venv/bin/pip install -q --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
+    .venv/bin/pip install -q --no-deps --retries 1 --timeout 15 \
+      --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 || true
   fi
   .venv/bin/pip install -q -e '.[dev,finetune]'
 else

@@ -240,8 +240,23 @@ def test_suite_with_both_views_and_real_e5(tmp_path: Path, monkeypatch: pytest.M
 
 def test_suite_says_which_file_is_missing(tmp_path: Path) -> None:
     _write_jsonl(tmp_path / "test.json", [{"content": "x", "label": "数学"}])
-    with pytest.raises(FileNotFoundError, match=r"train_0\.json"):
+    _write_jsonl(tmp_path / "train_0.json", [{"content": "x", "label": "数学"}])
+    with pytest.raises(FileNotFoundError, match=r"dev_0\.json, train_1\.json") as raised:
         SUITES["csl-discipline"](data=tmp_path, split=tmp_path / "test.json", predictions_out=None)
+    assert "train_0.json," not in str(raised.value)  # present: not listed
+    assert "dev_few_all.json" in str(raised.value)
+    assert "缺少文件" in str(raised.value)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["test.json", "train_0.json"]
+
+
+def test_suite_reads_every_file_before_working(tmp_path: Path) -> None:
+    """A broken line in the last split is reported with its place before the first split runs."""
+    _tiny_folder(tmp_path)
+    (tmp_path / "dev_4.json").write_text('{"content": "x", "label": "作物学"}\n{oops\n', "utf-8")
+    out = tmp_path / "predictions.jsonl"
+    with pytest.raises(ValueError, match=r"Line 2 of .*dev_4\.json is not JSON"):
+        SUITES["csl-discipline"](data=tmp_path, split=tmp_path / "test.json", predictions_out=out)
+    assert not out.exists()
 
 
 @pytest.mark.data

@@ -72,6 +72,25 @@ def _read_records(path: Path) -> list[dict[str, object]]:
     return records
 
 
+def _check_layout(data: Path) -> None:
+    """Name every FewCLUE file the suite needs that ``data`` lacks, and read them all (a broken
+    line or a missing label is reported with its place), before any work starts."""
+    names = [f"{kind}_{k}.json" for k in SPLITS for kind in ("train", "dev")]
+    needed = [*names, "train_few_all.json", "dev_few_all.json"]
+    missing = [name for name in needed if not (data / name).is_file()]
+    if missing:
+        listed = "、".join(missing)
+        raise FileNotFoundError(
+            f"数据目录 {data} 缺少文件：{listed}；应为 fewclue_csldcp 的布局"
+            "（train_k.json、dev_k.json，k = 0..4，train_few_all.json、dev_few_all.json）。"
+            f" / The data folder {data} lacks {', '.join(missing)}; it must have the "
+            "fewclue_csldcp layout (train_k.json, dev_k.json for k = 0..4, train_few_all.json, "
+            "dev_few_all.json)."
+        )
+    for name in needed:
+        _labels(_read_records(data / name), data / name)
+
+
 def _texts(records: list[dict[str, object]]) -> list[str]:
     return [str(record["content"]) for record in records]
 
@@ -180,6 +199,7 @@ def _progress(message: str) -> None:
 
 def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -> dict[str, object]:
     """Train per FewCLUE split, predict ``split`` (default ``dev_few_all.json``), score it."""
+    _check_layout(data)
     evaluated_path = split if split is not None else data / "dev_few_all.json"
     evaluated = _read_records(evaluated_path)
     evaluated_texts = _texts(evaluated)
