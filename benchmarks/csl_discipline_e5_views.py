@@ -51,6 +51,7 @@ from routing_protocol import (
     WithExtraView,
     compare,
     development_split,
+    involved_texts,
     label_knowledge,
     view_examples,
 )
@@ -346,13 +347,7 @@ def main() -> None:
     embedder = E5Embedder(cache_dir=args.cache)
     descriptions, names = label_knowledge()
     splits = [development_split(args.data, int(k)) for k in args.splits.split(",")]
-    involved = list(
-        dict.fromkeys(
-            text
-            for split in splits
-            for text in [*split.train_texts, *split.texts, *split.dev_texts]
-        )
-    ) + list(descriptions.values())
+    involved = involved_texts(splits, descriptions)
     variants = args.variants.split(",")
 
     latent = layers = None

