@@ -67,6 +67,16 @@ def test_fine_tuning_is_deterministic_and_pulls_classes_apart(model: E5File) -> 
 def test_fine_tuning_refuses_mismatched_examples(model: E5File) -> None:
     with pytest.raises(ValueError, match="as many targets as texts"):
         fine_tune(model, TEXTS, TARGETS[:-1], QUICK)
+    with pytest.raises(ValueError, match="as many targets as texts"):
+        FineTunedE5(TEXTS, TARGETS[:-1], recipe=QUICK)  # refused before any cache or training
+    with pytest.raises(ValueError, match="class indexes from 0"):
+        FineTunedE5(TEXTS, [-1, *TARGETS[1:]], recipe=QUICK)
+
+
+def test_the_cache_name_follows_the_torch_release(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = FineTunedE5(TEXTS, TARGETS, recipe=QUICK).name
+    monkeypatch.setattr("torch.__version__", "0.0.0")
+    assert FineTunedE5(TEXTS, TARGETS, recipe=QUICK).name != before
 
 
 def test_vectors_are_cached_and_training_is_skipped(tmp_path: Path) -> None:

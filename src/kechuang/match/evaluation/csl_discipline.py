@@ -139,9 +139,12 @@ def _fine_tuning() -> bool:
 
 
 def _meaning_embedder(
-    texts: Sequence[str], labels: Sequence[str], descriptions: dict[str, str]
-) -> QueryEmbedder:
-    """e5 fine-tuned on these examples and the label descriptions (torch is installed)."""
+    fine_tuning: bool, texts: Sequence[str], labels: Sequence[str], descriptions: dict[str, str]
+) -> QueryEmbedder | None:
+    """e5 fine-tuned on these examples and the label descriptions, or None when not tuning
+    (the meaning view then reads the frozen model)."""
+    if not fine_tuning:
+        return None
     from kechuang.match.routing.finetune import FineTunedE5  # noqa: PLC0415 - needs torch
 
     classes = sorted(set(labels) | set(descriptions))
@@ -161,7 +164,7 @@ def _new_classifier(
     views = _suite_settings().routing_views
     return RoutingClassifier(
         embedder=embedder,
-        meaning_embedder=meaning_embedder if embedder is not None else None,
+        meaning_embedder=meaning_embedder,
         use_characters=views != "meaning",
     )
 
@@ -232,10 +235,8 @@ def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -
         train_path = data / f"train_{k}.json"
         train = _read_records(train_path)
         dev_texts, dev_labels = calibration_records(data, k, evaluated_set)
-        tuned = (
-            _meaning_embedder(_texts(train), _labels(train, train_path), descriptions)
-            if fine_tuning
-            else None
+        tuned = _meaning_embedder(
+            fine_tuning, _texts(train), _labels(train, train_path), descriptions
         )
         classifier = _new_classifier(embedder, tuned).fit(
             _texts(train),
@@ -265,11 +266,7 @@ def run_suite(*, data: Path, split: Path | None, predictions_out: Path | None) -
     train_path, dev_path = data / "train_few_all.json", data / "dev_few_all.json"
     train, dev = _read_records(train_path), _read_records(dev_path)
     unlabelled = evaluated_texts
-    tuned = (
-        _meaning_embedder(_texts(train), _labels(train, train_path), descriptions)
-        if fine_tuning
-        else None
-    )
+    tuned = _meaning_embedder(fine_tuning, _texts(train), _labels(train, train_path), descriptions)
     classifier = _new_classifier(embedder, tuned).fit(
         _texts(train),
         _labels(train, train_path),
